@@ -1,0 +1,142 @@
+-- One row per unit valid on the quarter's last day, in every province that sent dossiers,
+-- at commune, district and province level. A unit's figures cover its own desk and every unit
+-- below it; units with no export in their subtree get NULL counts (no data is not zero).
+insert into mart.unit_quarter_indicators (
+    quarter, unit_code, unit_name, unit_level, parent_code, province_code, reporting_units,
+    carried_over, received, received_online, received_direct, received_postal,
+    resolved, resolved_early, resolved_on_time, resolved_late, pending, pending_overdue,
+    on_time_rate, early_rate, online_rate, progress_score_766
+)
+with units as (
+    select unit_code, unit_name, unit_level, parent_code, province_code
+    from core.dim_admin_unit
+    where %(last_day)s::date between _valid_from and _valid_to
+),
+
+reporting_units as (
+    select distinct unit_code
+    from raw.landing_file
+    where quarter = %(quarter)s and dataset = 'dossiers' and is_current and status = 'loaded'
+),
+
+dossiers as (
+    select *
+    from core.fct_dossier
+    where quarter = %(quarter)s
+),
+
+-- Counting rules (DESIGN.md): received, resolved or pending at the quarter's end, by local day.
+per_unit as (
+    select
+        r.unit_code,
+        count(d.dossier_id) filter (
+            where d.received_on < %(first_day)s
+              and (d.resolved_on is null or d.resolved_on >= %(first_day)s)) as carried_over,
+        count(d.dossier_id) filter (where d.received_on >= %(first_day)s) as received,
+        count(d.dossier_id) filter (where d.received_on >= %(first_day)s and d.channel = 'online') as received_online,
+        count(d.dossier_id) filter (where d.received_on >= %(first_day)s and d.channel = 'direct') as received_direct,
+        count(d.dossier_id) filter (where d.received_on >= %(first_day)s and d.channel = 'postal') as received_postal,
+        count(d.dossier_id) filter (where d.resolved_on >= %(first_day)s and d.resolved_on <= %(last_day)s) as resolved,
+        count(d.dossier_id) filter (
+            where d.resolved_on >= %(first_day)s and d.resolved_on <= %(last_day)s
+              and d.resolution_status = 'early') as resolved_early,
+        count(d.dossier_id) filter (
+            where d.resolved_on >= %(first_day)s and d.resolved_on <= %(last_day)s
+              and d.resolution_status = 'on_time') as resolved_on_time,
+        count(d.dossier_id) filter (
+            where d.resolved_on >= %(first_day)s and d.resolved_on <= %(last_day)s
+              and d.resolution_status = 'late') as resolved_late,
+        count(d.dossier_id) filter (where d.resolved_on is null or d.resolved_on > %(last_day)s) as pending,
+        count(d.dossier_id) filter (
+            where (d.resolved_on is null or d.resolved_on > %(last_day)s)
+              and d.due_on <= %(last_day)s) as pending_overdue,
+        -- Decision 766 progress: a dossier with more than one supplement request counts as late.
+        count(d.dossier_id) filter (
+            where d.resolved_on >= %(first_day)s and d.resolved_on <= %(last_day)s
+              and d.resolution_status in ('early', 'on_time')
+              and coalesce(d.supplement_requests, 0) <= 1) as resolved_in_time_766,
+        count(d.dossier_id) filter (
+            where (d.resolved_on is null or d.resolved_on > %(last_day)s)
+              and d.due_on > %(last_day)s
+              and coalesce(d.supplement_requests, 0) <= 1) as pending_in_time_766
+    from reporting_units as r
+    left join dossiers as d on d.unit_code = r.unit_code and d.received_on <= %(last_day)s
+    group by r.unit_code
+),
+
+-- Each unit paired with itself and its ancestors (at most commune -> district -> province).
+ancestry as (
+    select u.unit_code, u.unit_code as ancestor_code
+    from units as u
+    union all
+    select u.unit_code, u.parent_code
+    from units as u
+    where u.parent_code is not null
+    union all
+    select u.unit_code, p.parent_code
+    from units as u
+    join units as p on p.unit_code = u.parent_code
+    where p.parent_code is not null
+),
+
+rolled_up as (
+    select
+        a.ancestor_code as unit_code,
+        count(*) as reporting_units,
+        sum(p.carried_over) as carried_over,
+        sum(p.received) as received,
+        sum(p.received_online) as received_online,
+        sum(p.received_direct) as received_direct,
+        sum(p.received_postal) as received_postal,
+        sum(p.resolved) as resolved,
+        sum(p.resolved_early) as resolved_early,
+        sum(p.resolved_on_time) as resolved_on_time,
+        sum(p.resolved_late) as resolved_late,
+        sum(p.pending) as pending,
+        sum(p.pending_overdue) as pending_overdue,
+        sum(p.resolved_in_time_766) as resolved_in_time_766,
+        sum(p.pending_in_time_766) as pending_in_time_766
+    from per_unit as p
+    join ancestry as a on a.unit_code = p.unit_code
+    group by a.ancestor_code
+),
+
+in_scope as (
+    select u.*
+    from units as u
+    where u.province_code in (
+        select units.province_code from units join reporting_units using (unit_code)
+    )
+),
+
+final as (
+    select
+        %(quarter)s as quarter,
+        s.unit_code,
+        s.unit_name,
+        s.unit_level,
+        s.parent_code,
+        s.province_code,
+        coalesce(r.reporting_units, 0) as reporting_units,
+        r.carried_over,
+        r.received,
+        r.received_online,
+        r.received_direct,
+        r.received_postal,
+        r.resolved,
+        r.resolved_early,
+        r.resolved_on_time,
+        r.resolved_late,
+        r.pending,
+        r.pending_overdue,
+        mart.pct(r.resolved_early + r.resolved_on_time, r.resolved) as on_time_rate,
+        mart.pct(r.resolved_early, r.resolved) as early_rate,
+        mart.pct(r.received_online, r.received) as online_rate,
+        round(mart.pct(r.resolved_in_time_766 + r.pending_in_time_766, r.resolved + r.pending) * 20 / 100, 2)
+            as progress_score_766
+    from in_scope as s
+    left join rolled_up as r on r.unit_code = s.unit_code
+)
+
+select * from final
+order by unit_code

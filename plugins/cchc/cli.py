@@ -1,0 +1,134 @@
+"""The `cchc` command: refresh a quarter, show it, generate sample data, find the warehouse."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import uuid
+from pathlib import Path
+
+from cchc.config import landing_dir
+from cchc.quarters import Quarter, quarter_range
+
+
+def _quarter(text: str) -> Quarter:
+    try:
+        return Quarter.parse(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from error
+
+
+def cmd_warehouse_url(_args: argparse.Namespace) -> int:
+    from cchc.warehouse.connection import warehouse_url
+
+    print(warehouse_url())
+    return 0
+
+
+def cmd_migrate(_args: argparse.Namespace) -> int:
+    from cchc.warehouse.connection import connect
+    from cchc.warehouse.migrations import migrate
+    from cchc.warehouse.reference import load_admin_units
+
+    with connect() as conn:
+        applied = migrate(conn)
+        changed = load_admin_units(conn)
+    print(f"migrations applied: {', '.join(applied) or 'none (up to date)'}; admin units changed: {changed}")
+    return 0
+
+
+def cmd_refresh(args: argparse.Namespace) -> int:
+    from cchc.pipeline import RefreshContext, RefreshFailed, run_refresh
+
+    ctx = RefreshContext(
+        quarter=args.quarter,
+        run_id=f"cli__{args.quarter}__{uuid.uuid4().hex[:12]}",
+        landing=Path(args.landing) if args.landing else landing_dir(),
+    )
+    print(f"refreshing {ctx.quarter} from {ctx.landing} (run {ctx.run_id})")
+    try:
+        run_refresh(ctx)
+    except RefreshFailed as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    from cchc.reports.terminal import indicator_table
+    from cchc.warehouse.connection import connect
+    from cchc.warehouse.sql_files import fetch_all
+
+    with connect() as conn:
+        rows = fetch_all(
+            conn,
+            "marts/show_quarter.sql",
+            {"quarter": str(args.quarter), "level": args.level, "province": args.province},
+        )
+    if not rows:
+        print(f"no indicators for {args.quarter}: run `cchc refresh --quarter {args.quarter}` first", file=sys.stderr)
+        return 1
+    print(f"CCHC one-stop indicators, {args.quarter} (mart.unit_quarter_indicators)")
+    print(indicator_table(rows))
+    return 0
+
+
+def cmd_generate(args: argparse.Namespace) -> int:
+    landing = Path(args.landing) if args.landing else landing_dir()
+    if args.scenario:
+        from cchc.generate.scenarios import write_scenario
+
+        print(write_scenario(args.scenario, landing))
+        return 0
+    from cchc.generate.dossiers import generate_province
+
+    quarters = quarter_range(args.first, args.last or args.first)
+    summary = generate_province(
+        landing, args.province, quarters, per_unit_quarter=args.per_unit, seed=args.seed,
+        districts=args.district or None,
+    )
+    print(summary)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="cchc", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    refresh = sub.add_parser("refresh", help="run the quarterly refresh in this process (same tasks as the DAG)")
+    refresh.add_argument("--quarter", type=_quarter, required=True, help="e.g. 2024Q2")
+    refresh.add_argument("--landing", help="landing zone (default: $CCHC_LANDING or data/landing)")
+    refresh.set_defaults(func=cmd_refresh)
+
+    url = sub.add_parser("warehouse-url", help="print the libpq URL of the warehouse in use")
+    url.set_defaults(func=cmd_warehouse_url)
+
+    mig = sub.add_parser("migrate", help="apply schema migrations and load the admin-unit reference")
+    mig.set_defaults(func=cmd_migrate)
+
+    show = sub.add_parser("show", help="print a quarter's indicators per unit")
+    show.add_argument("--quarter", type=_quarter, required=True)
+    show.add_argument("--level", choices=("province", "district", "commune"))
+    show.add_argument("--province", help="two-digit province code, e.g. 87")
+    show.set_defaults(func=cmd_show)
+
+    gen = sub.add_parser("generate", help="write sample exports into the landing zone")
+    gen.add_argument("--province", default="87", help="two-digit province code (default 87, Đồng Tháp)")
+    gen.add_argument("--from", dest="first", type=_quarter, default=Quarter(2024, 1))
+    gen.add_argument("--to", dest="last", type=_quarter)
+    gen.add_argument("--district", action="append", help="limit to these district codes (repeatable)")
+    gen.add_argument("--per-unit", type=int, default=40, help="new dossiers per unit and quarter")
+    gen.add_argument("--seed", type=int, default=20240101)
+    gen.add_argument("--scenario", help="write a named scenario reproducing a seed article instead")
+    gen.add_argument("--landing", help="landing zone (default: $CCHC_LANDING or data/landing)")
+    gen.set_defaults(func=cmd_generate)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,42 @@
+"""Where things live. Every path has one environment variable that overrides it.
+
+Defaults are relative to the project root (the folder holding `dags/` and `plugins/`), not the
+current directory, so `cchc` finds the same warehouse wherever it is called from.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+LOCAL_TZ = "Asia/Ho_Chi_Minh"
+
+
+def _path_from_env(var: str, default: Path) -> Path:
+    value = os.environ.get(var)
+    if not value:
+        return default
+    path = Path(value)
+    return path if path.is_absolute() else Path.cwd() / path
+
+
+def landing_dir() -> Path:
+    return _path_from_env("CCHC_LANDING", PROJECT_ROOT / "data" / "landing")
+
+
+def warehouse_dir() -> Path:
+    """Data directory of the embedded PostgreSQL, used when WAREHOUSE_URL is not set."""
+    return _path_from_env("CCHC_WAREHOUSE_DIR", PROJECT_ROOT / "data" / "warehouse")
+
+
+def sql_dir() -> Path:
+    return PROJECT_ROOT / "include" / "sql"
+
+
+def reference_dir() -> Path:
+    return PROJECT_ROOT / "include" / "reference"
+
+
+def expectations_dir() -> Path:
+    return PROJECT_ROOT / "expectations"

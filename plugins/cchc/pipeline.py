@@ -1,0 +1,250 @@
+"""The quarterly refresh as plain functions, one per DAG task; the CLI runs the same ones in order.
+
+Every step opens its own connection, records itself in `audit.task_run`, and returns a small
+JSON-clean summary (Airflow passes it through XCom). Quarter-scoped writes replace the quarter's
+partition in one transaction under a per-quarter advisory lock, so reruns are idempotent and
+two refreshes of one quarter never interleave.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import psycopg
+
+from cchc.config import LOCAL_TZ
+from cchc.quality import audit
+from cchc.quality.expectations import validate_frame
+from cchc.quarters import Quarter
+from cchc.sources.datasets import DOSSIERS
+from cchc.sources.landing import LandingProblem, discover
+from cchc.sources.normalise import normalise_dossiers
+from cchc.sources.raw_loader import load_file
+from cchc.warehouse.connection import connect
+from cchc.warehouse.copy_loader import copy_rows
+from cchc.warehouse.migrations import migrate
+from cchc.warehouse.partitions import empty_partition, ensure_partition
+from cchc.warehouse.reference import load_admin_units, units_valid_on
+from cchc.warehouse.sql_files import execute_file, fetch_all, read_sql
+
+STAGING_TABLE = "staging.stg_one_stop__dossiers"
+STAGING_COLUMNS = (
+    "quarter", "file_id", "line_number", "source_level", "unit_code", "dossier_id", "procedure_code", "field",
+    "channel", "received_at", "due_at", "resolved_at", "returned_by_post", "supplement_requests",
+)
+QUARANTINE_COLUMNS = ("quarter", "dataset", "file_id", "line_number", "checks", "reasons", "raw_values")
+
+
+class RefreshFailed(RuntimeError):
+    """The quarter loaded what it could, but something was rejected or does not add up."""
+
+
+@dataclass(frozen=True)
+class RefreshContext:
+    quarter: Quarter
+    run_id: str
+    landing: Path
+    warehouse_url: str | None = None
+    trigger: str = "cli"
+
+    def connect(self) -> psycopg.Connection:
+        return connect(self.warehouse_url)
+
+    @property
+    def bounds(self) -> dict[str, Any]:
+        return {
+            "quarter": str(self.quarter),
+            "first_day": self.quarter.first_day,
+            "last_day": self.quarter.last_day,
+        }
+
+
+def _lock_quarter(conn: psycopg.Connection, quarter: Quarter) -> None:
+    conn.execute("select pg_advisory_xact_lock(hashtext('cchc.quarter'), hashtext(%s))", (str(quarter),))
+
+
+def prepare_warehouse(ctx: RefreshContext) -> dict[str, Any]:
+    """Apply migrations, refresh the admin-unit reference, open the run's audit record."""
+    with ctx.connect() as conn:
+        applied = migrate(conn)
+        audit.start_run(conn, ctx.run_id, str(ctx.quarter), ctx.trigger)
+        with audit.task_record(conn, ctx.run_id, "prepare_warehouse") as summary:
+            summary["migrations_applied"] = applied
+            summary["admin_units_changed"] = load_admin_units(conn)
+            return summary
+
+
+def load_raw_files(ctx: RefreshContext) -> dict[str, Any]:
+    """Discover the quarter's landing files and copy each new or changed one into `raw`."""
+    with ctx.connect() as conn, audit.task_record(conn, ctx.run_id, "load_raw_files") as summary:
+        files, problems = discover(ctx.landing, ctx.quarter)
+        valid_units = units_valid_on(conn, ctx.quarter.last_day)
+        conn.rollback()
+        loadable = []
+        for item in files:
+            if valid_units.get(item.unit_code) != item.unit_level:
+                reason = f"{item.unit_code} is not a {item.unit_level} valid in {ctx.quarter}"
+                problems.append(LandingProblem(item.relative_path, reason))
+            else:
+                loadable.append(item)
+        problem_rows = [(p.relative_path, p.reason) for p in problems]
+        audit.record_landing_problems(conn, ctx.run_id, problem_rows)
+        loads = [load_file(conn, item) for item in loadable]
+        with conn.transaction(), conn.cursor() as cur:
+            cur.executemany(
+                """insert into audit.file_load (run_id, file_id, path, checksum, status, reason, rows_read)
+                   values (%s, %s, %s, %s, %s, %s, %s)
+                   on conflict (run_id, file_id) do update set status = excluded.status,
+                       reason = excluded.reason, rows_read = excluded.rows_read""",
+                [
+                    (ctx.run_id, f.file_id, f.relative_path, f.checksum,
+                     "rejected" if f.status == "rejected" else "loaded", f.reason, f.rows_read)
+                    for f in loads
+                ],
+            )
+        summary.update(
+            files=len(loads),
+            loaded=sum(f.status == "loaded" for f in loads),
+            unchanged=sum(f.status == "unchanged" for f in loads),
+            rejected=[{"path": f.relative_path, "reason": f.reason} for f in loads if f.status == "rejected"],
+            landing_problems=[{"path": path, "reason": reason} for path, reason in problem_rows],
+            rows_read=sum(f.rows_read or 0 for f in loads),
+        )
+        return summary
+
+
+def validate_and_stage(ctx: RefreshContext) -> dict[str, Any]:
+    """Type the quarter's raw dossiers, run the expectation suite, split rows into staging and quarantine."""
+    with ctx.connect() as conn, audit.task_record(conn, ctx.run_id, "validate_and_stage") as summary:
+        raw = _raw_frame(conn, ctx.quarter)
+        typed, problems = normalise_dossiers(raw)
+        valid_units = sorted(units_valid_on(conn, ctx.quarter.last_day))
+        conn.rollback()
+        outcome = validate_frame(
+            typed.drop(columns=["returned_by_post"]),
+            "staging.dossiers",
+            {"valid_unit_codes": valid_units, "quarter_end": pd.Timestamp(ctx.quarter.end_exclusive, tz=LOCAL_TZ)},
+        )
+        for row_id, failures in outcome.errors.items():
+            problems[row_id].extend(failures)
+        rejected = typed["_row_id"].isin(list(problems))
+        good = typed.loc[~rejected].assign(quarter=str(ctx.quarter))
+        with conn.transaction():
+            _lock_quarter(conn, ctx.quarter)
+            empty_partition(conn, STAGING_TABLE, str(ctx.quarter))
+            staged = copy_rows(conn, STAGING_TABLE, STAGING_COLUMNS, _records(good, STAGING_COLUMNS))
+            ensure_partition(conn, "quarantine.rejected_row", str(ctx.quarter))
+            conn.execute(
+                "delete from quarantine.rejected_row where quarter = %s and dataset = %s",
+                (str(ctx.quarter), DOSSIERS.name),
+            )
+            quarantined = copy_rows(
+                conn, "quarantine.rejected_row", QUARANTINE_COLUMNS, _quarantine_rows(ctx, raw, problems)
+            )
+            execute_file(conn, "audit/file_load_counts.sql", {"run_id": ctx.run_id, "quarter": str(ctx.quarter)})
+        summary.update(
+            rows=len(typed),
+            staged=staged,
+            quarantined=quarantined,
+            warnings=sum(len(v) for v in outcome.warnings.values()),
+            expectations_failed=[e["check"] for e in outcome.expectations if not e["success"]],
+        )
+        return summary
+
+
+def build_core(ctx: RefreshContext) -> dict[str, Any]:
+    with ctx.connect() as conn, audit.task_record(conn, ctx.run_id, "build_core") as summary:
+        with conn.transaction():
+            _lock_quarter(conn, ctx.quarter)
+            empty_partition(conn, "core.fct_dossier", str(ctx.quarter))
+            summary["fct_dossier_rows"] = execute_file(conn, "core/fct_dossier.sql", ctx.bounds)
+        return summary
+
+
+def build_marts(ctx: RefreshContext) -> dict[str, Any]:
+    with ctx.connect() as conn, audit.task_record(conn, ctx.run_id, "build_marts") as summary:
+        with conn.transaction():
+            _lock_quarter(conn, ctx.quarter)
+            empty_partition(conn, "mart.unit_quarter_indicators", str(ctx.quarter))
+            summary["unit_quarter_indicators_rows"] = execute_file(
+                conn, "marts/unit_quarter_indicators.sql", ctx.bounds
+            )
+        return summary
+
+
+def check_run(ctx: RefreshContext) -> dict[str, Any]:
+    """Fail loudly if any file was rejected, misplaced, or does not balance read = loaded + quarantined."""
+    with ctx.connect() as conn:
+        with audit.task_record(conn, ctx.run_id, "check_run") as summary:
+            params = {"run_id": ctx.run_id, "quarter": str(ctx.quarter)}
+            unbalanced = fetch_all(conn, "audit/unbalanced_files.sql", params)
+            rejected = fetch_all(conn, "audit/rejected_files.sql", params)
+            misplaced = fetch_all(conn, "audit/landing_problems.sql", params)
+            conn.rollback()
+            summary.update(unbalanced=len(unbalanced), rejected_files=len(rejected), landing_problems=len(misplaced))
+            messages = [f"{path}: read {read}, loaded {loaded}, quarantined {quar}" for path, read, loaded, quar in unbalanced]
+            messages += [f"{path}: rejected: {reason}" for path, reason in rejected]
+            messages += [f"{path}: {reason}" for path, reason in misplaced]
+            if messages:
+                raise RefreshFailed(
+                    f"{ctx.quarter}: the good files were loaded, but {len(messages)} problem(s) need attention:\n  "
+                    + "\n  ".join(messages)
+                )
+        audit.finish_run(conn, ctx.run_id, "success")
+        return summary
+
+
+STEPS: tuple[Callable[[RefreshContext], dict[str, Any]], ...] = (
+    prepare_warehouse, load_raw_files, validate_and_stage, build_core, build_marts, check_run,
+)
+
+
+def run_refresh(ctx: RefreshContext, echo: Callable[[str], None] = print) -> dict[str, dict[str, Any]]:
+    """Every step in order, in this process; marks the run failed if one raises."""
+    results: dict[str, dict[str, Any]] = {}
+    try:
+        for step in STEPS:
+            results[step.__name__] = step(ctx)
+            echo(f"{step.__name__}: {json.dumps(results[step.__name__], ensure_ascii=False, default=str)}")
+    except Exception as error:
+        mark_failed(ctx, error)
+        raise
+    return results
+
+
+def mark_failed(ctx: RefreshContext, error: BaseException) -> None:
+    with ctx.connect() as conn:
+        audit.finish_run(conn, ctx.run_id, "failed", str(error)[:4000])
+
+
+def _raw_frame(conn: psycopg.Connection, quarter: Quarter) -> pd.DataFrame:
+    with conn.cursor() as cur:
+        cur.execute(read_sql("staging/raw_dossiers_of_quarter.sql"), {"quarter": str(quarter)})
+        columns = [d.name for d in cur.description]
+        frame = pd.DataFrame(cur.fetchall(), columns=columns, dtype="object")
+    frame["_row_id"] = range(len(frame))
+    return frame
+
+
+def _records(frame: pd.DataFrame, columns: tuple[str, ...]):
+    """Rows for COPY with pandas' missing markers (NaT, NA) turned into NULLs."""
+    subset = frame.loc[:, list(columns)].astype(object)
+    subset = subset.where(subset.notna(), None)
+    return subset.itertuples(index=False, name=None)
+
+
+def _quarantine_rows(ctx: RefreshContext, raw: pd.DataFrame, problems: dict[int, list[tuple[str, str]]]):
+    value_columns = DOSSIERS.column_names
+    by_row = raw.set_index("_row_id")
+    for row_id in sorted(problems):
+        row = by_row.loc[row_id]
+        checks = [check for check, _reason in problems[row_id]]
+        reasons = [reason for _check, reason in problems[row_id]]
+        values = {column: row[column] for column in value_columns}
+        yield (str(ctx.quarter), DOSSIERS.name, int(row["file_id"]), int(row["line_number"]), checks, reasons,
+               json.dumps(values, ensure_ascii=False))

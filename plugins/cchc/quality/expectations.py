@@ -1,0 +1,104 @@
+"""Expectation suites are data (`expectations/<layer>.<entity>.json`); this module runs them.
+
+Great Expectations is imported inside `validate_frame` only: importing it costs seconds and
+hundreds of MB, which DAG parsing and the CLI's other commands must not pay. An ephemeral context
+per call avoids the file-context races of concurrent tasks.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+import pandas as pd
+
+from cchc.config import expectations_dir
+
+SEVERITIES = ("error", "warning")
+
+
+@lru_cache(maxsize=None)
+def load_suite(name: str) -> dict[str, Any]:
+    """The suite `expectations/<name>.json`, checked for the fields the runner relies on."""
+    path = expectations_dir() / f"{name}.json"
+    suite = json.loads(path.read_text(encoding="utf-8"))
+    if suite.get("name") != name:
+        raise ValueError(f"{path}: suite name {suite.get('name')!r} does not match the file name")
+    for number, expectation in enumerate(suite["expectations"], start=1):
+        meta = expectation.get("meta", {})
+        if meta.get("severity") not in SEVERITIES:
+            raise ValueError(f"{path}: expectation {number} needs meta.severity in {SEVERITIES}")
+        if not meta.get("reason"):
+            raise ValueError(f"{path}: expectation {number} needs meta.reason")
+    return suite
+
+
+def check_name(expectation: dict[str, Any]) -> str:
+    """A short stable name: `expect_column_values_to_not_be_null(received_at)`."""
+    kwargs = expectation["kwargs"]
+    columns = kwargs.get("column") or ",".join(
+        kwargs.get("column_list") or [kwargs.get("column_A", ""), kwargs.get("column_B", "")]
+    )
+    return f"{expectation['type']}({columns})"
+
+
+@dataclass
+class ValidationOutcome:
+    """Per-row failures by severity, plus one summary line per expectation."""
+
+    errors: dict[int, list[tuple[str, str]]] = field(default_factory=lambda: defaultdict(list))
+    warnings: dict[int, list[tuple[str, str]]] = field(default_factory=lambda: defaultdict(list))
+    expectations: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def success(self) -> bool:
+        return not self.errors
+
+
+def validate_frame(frame: pd.DataFrame, suite_name: str, parameters: dict[str, Any]) -> ValidationOutcome:
+    """Run the suite on `frame`; rows are identified by the suite's index column (e.g. `_row_id`)."""
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
+    os.environ.setdefault("TQDM_DISABLE", "1")
+    import great_expectations as gx
+    from great_expectations.core import ExpectationSuite
+
+    suite_data = load_suite(suite_name)
+    index_column = suite_data["meta"]["index_column"]
+    outcome = ValidationOutcome()
+    if frame.empty:
+        return outcome
+
+    context = gx.get_context(mode="ephemeral")
+    source = context.data_sources.add_pandas(name="frames")
+    asset = source.add_dataframe_asset(name=suite_name)
+    batch = asset.add_batch_definition_whole_dataframe("whole").get_batch(batch_parameters={"dataframe": frame})
+    suite = ExpectationSuite(name=suite_name, expectations=suite_data["expectations"])
+    result = batch.validate(
+        suite,
+        result_format={"result_format": "COMPLETE", "unexpected_index_column_names": [index_column]},
+        expectation_parameters=parameters,
+    )
+    for expectation, item in zip(suite_data["expectations"], result.results, strict=True):
+        if item.exception_info and item.exception_info.get("raised_exception"):
+            raise RuntimeError(
+                f"suite {suite_name}: {check_name(expectation)} could not run: "
+                f"{item.exception_info.get('exception_message')}"
+            )
+        severity = expectation["meta"]["severity"]
+        target = outcome.errors if severity == "error" else outcome.warnings
+        failed_rows = [int(entry[index_column]) for entry in item.result.get("unexpected_index_list") or []]
+        for row_id in failed_rows:
+            target[row_id].append((check_name(expectation), expectation["meta"]["reason"]))
+        outcome.expectations.append(
+            {
+                "check": check_name(expectation),
+                "severity": severity,
+                "success": bool(item.success),
+                "unexpected_count": len(failed_rows),
+            }
+        )
+    return outcome

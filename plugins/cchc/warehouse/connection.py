@@ -1,0 +1,58 @@
+"""Which PostgreSQL the warehouse lives in, and how to connect to it.
+
+Order of precedence: an explicit URL (the Airflow connection, resolved by the DAG's adapter),
+then `WAREHOUSE_URL`, then the embedded server under `data/warehouse` (pgserver ships PostgreSQL
+in a wheel, so a fresh machine needs no system set-up). The embedded server is left running after
+the process exits so that `psql "$(cchc warehouse-url)"` can reach it.
+"""
+
+from __future__ import annotations
+
+import os
+import warnings
+from pathlib import Path
+
+import psycopg
+from psycopg import sql
+
+from cchc.config import warehouse_dir
+
+EMBEDDED_DATABASE = "cchc"
+
+
+def warehouse_url(explicit: str | None = None) -> str:
+    """The libpq URL of the warehouse in use."""
+    if explicit:
+        return explicit
+    from_env = os.environ.get("WAREHOUSE_URL")
+    if from_env:
+        return from_env
+    return embedded_url()
+
+
+def embedded_url(data_dir: Path | None = None, database: str = EMBEDDED_DATABASE) -> str:
+    """Start (if needed) the embedded server and return a URL of its `cchc` database."""
+    with warnings.catch_warnings():
+        # platformdirs warns when XDG_RUNTIME_DIR is unset, as on servers and in CI.
+        warnings.simplefilter("ignore")
+        import pgserver
+
+        server = pgserver.get_server(data_dir or warehouse_dir(), cleanup_mode=None)
+    ensure_database(server.get_uri("postgres"), database)
+    return server.get_uri(database)
+
+
+def ensure_database(admin_url: str, database: str) -> None:
+    """Create `database` on the server of `admin_url` unless it exists."""
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        exists = conn.execute("select 1 from pg_database where datname = %s", (database,)).fetchone()
+        if not exists:
+            conn.execute(sql.SQL("create database {}").format(sql.Identifier(database)))
+
+
+def connect(url: str | None = None) -> psycopg.Connection:
+    """A new connection; callers own its transaction (`with conn.transaction(): ...`)."""
+    conn = psycopg.connect(warehouse_url(url), application_name="cchc")
+    conn.execute("set timezone = 'Asia/Ho_Chi_Minh'")
+    conn.commit()
+    return conn

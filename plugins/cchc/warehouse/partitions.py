@@ -1,0 +1,30 @@
+"""Quarter partitions: every quarter-scoped table is LIST-partitioned by its `quarter` column.
+
+Replacing a quarter = create its partition if missing, empty it, insert the new rows; the caller
+runs this inside one transaction so readers see the old quarter or the new one, never a mix.
+"""
+
+from __future__ import annotations
+
+import psycopg
+from psycopg import sql
+
+from cchc.warehouse.sql_files import partition_name, qualified
+
+
+def ensure_partition(conn: psycopg.Connection, table: str, quarter: str) -> str:
+    """Create `table`'s partition for `quarter` if it does not exist; returns its name."""
+    part = partition_name(table, quarter)
+    conn.execute(
+        sql.SQL("create table if not exists {} partition of {} for values in ({})").format(
+            qualified(part), qualified(table), sql.Literal(quarter)
+        )
+    )
+    return part
+
+
+def empty_partition(conn: psycopg.Connection, table: str, quarter: str) -> str:
+    """Ensure the partition exists and holds no rows; returns its name."""
+    part = ensure_partition(conn, table, quarter)
+    conn.execute(sql.SQL("truncate {}").format(qualified(part)))
+    return part
