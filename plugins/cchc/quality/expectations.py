@@ -34,6 +34,9 @@ def load_suite(name: str) -> dict[str, Any]:
             raise ValueError(f"{path}: expectation {number} needs meta.severity in {SEVERITIES}")
         if not meta.get("reason"):
             raise ValueError(f"{path}: expectation {number} needs meta.reason")
+    reasons = [expectation["meta"]["reason"] for expectation in suite["expectations"]]
+    if len(set(reasons)) != len(reasons):
+        raise ValueError(f"{path}: meta.reason identifies an expectation and must be unique")
     return suite
 
 
@@ -62,9 +65,9 @@ class ValidationOutcome:
 def validate_frame(frame: pd.DataFrame, suite_name: str, parameters: dict[str, Any]) -> ValidationOutcome:
     """Run the suite on `frame`; rows are identified by the suite's index column (e.g. `_row_id`)."""
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
-    os.environ.setdefault("TQDM_DISABLE", "1")
     import great_expectations as gx
     from great_expectations.core import ExpectationSuite
+    from great_expectations.data_context.types.base import ProgressBarsConfig
 
     suite_data = load_suite(suite_name)
     index_column = suite_data["meta"]["index_column"]
@@ -73,6 +76,7 @@ def validate_frame(frame: pd.DataFrame, suite_name: str, parameters: dict[str, A
         return outcome
 
     context = gx.get_context(mode="ephemeral")
+    context.variables.progress_bars = ProgressBarsConfig(globally=False)
     source = context.data_sources.add_pandas(name="frames")
     asset = source.add_dataframe_asset(name=suite_name)
     batch = asset.add_batch_definition_whole_dataframe("whole").get_batch(batch_parameters={"dataframe": frame})
@@ -82,7 +86,10 @@ def validate_frame(frame: pd.DataFrame, suite_name: str, parameters: dict[str, A
         result_format={"result_format": "COMPLETE", "unexpected_index_column_names": [index_column]},
         expectation_parameters=parameters,
     )
-    for expectation, item in zip(suite_data["expectations"], result.results, strict=True):
+    # Results do not come back in suite order: pair them through the unique meta.reason.
+    by_reason = {item.expectation_config.meta["reason"]: item for item in result.results}
+    for expectation in suite_data["expectations"]:
+        item = by_reason[expectation["meta"]["reason"]]
         if item.exception_info and item.exception_info.get("raised_exception"):
             raise RuntimeError(
                 f"suite {suite_name}: {check_name(expectation)} could not run: "

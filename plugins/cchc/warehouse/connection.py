@@ -14,6 +14,7 @@ from pathlib import Path
 
 import psycopg
 from psycopg import sql
+from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 from cchc.config import warehouse_dir
 
@@ -48,6 +49,13 @@ def ensure_database(admin_url: str, database: str) -> None:
         exists = conn.execute("select 1 from pg_database where datname = %s", (database,)).fetchone()
         if not exists:
             conn.execute(sql.SQL("create database {}").format(sql.Identifier(database)))
+
+
+def with_database(url: str, database: str) -> str:
+    """The same server and credentials as `url`, another database (a libpq conninfo string)."""
+    params = conninfo_to_dict(url)
+    params["dbname"] = database
+    return make_conninfo(**params)
 
 
 def connect(url: str | None = None) -> psycopg.Connection:

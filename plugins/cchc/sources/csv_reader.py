@@ -1,0 +1,391 @@
+"""Reading one landing-zone CSV: encoding, separator, header mapping, and row streaming.
+
+One-stop-desk software exports CSV in whatever the clerk's machine produced: UTF-8 with or without
+a BOM, Windows-1258 (with tone marks as separate combining characters), `,` `;` or tab separators,
+headers in Vietnamese with or without diacritics or in English. The reader settles all of that once
+per file so that staging sees canonical column names and NFC text, and it refuses a file it cannot
+read faithfully with a reason a provincial data engineer can act on, instead of guessing.
+
+Values stay text: codes such as `00001` keep their zeros; typing is the job of `cchc.sources.parse`.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import re
+import unicodedata
+from collections.abc import Callable, Iterator
+from contextlib import closing
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from cchc.sources.datasets import Column, DatasetSpec
+from cchc.sources.text import nfc
+
+SAMPLE_BYTES = 1 << 20
+"""The encoding is decided from this much of the file; the rest is still decoded strictly."""
+
+DELIMITERS = (",", ";", "\t")
+
+_UTF8_BOM = codecs.BOM_UTF8
+_UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+_ZIP_MAGIC = b"PK\x03\x04"
+_CHUNK_BYTES = 1 << 16
+_CONTROL_BYTE = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}
+
+
+class UnreadableFileError(Exception):
+    """A file the pipeline refuses as a whole, with the reason in plain language."""
+
+    def __init__(self, path: Path | str, reason: str) -> None:
+        super().__init__(f"{path}: {reason}")
+        self.path = Path(path)
+        self.reason = reason
+
+
+class MalformedRowError(UnreadableFileError):
+    """One record that cannot be split into the header's columns.
+
+    Raised while iterating so that a caller may reject the whole file or, through
+    `CsvFile.rows(on_malformed=...)`, quarantine the record and read on.
+    """
+
+    def __init__(self, path: Path | str, line_number: int, reason: str, fields: list[str] | None) -> None:
+        super().__init__(path, reason)
+        self.line_number = line_number
+        self.fields = fields
+
+
+class EncodingNotDetectedError(ValueError):
+    """No supported encoding reads the sample faithfully; `reason` says what each one found."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+# --- encoding detection ---------------------------------------------------------------------------
+
+_TONE_MARKS = "\u0300\u0301\u0303\u0309\u0323"  # huyền, sắc, ngã, hỏi, nặng
+_VOWEL_MARKS = "\u0302\u0306\u031b"  # circumflex (â ê ô), breve (ă), horn (ơ ư)
+_VIETNAMESE_MARKS = frozenset(_TONE_MARKS + _VOWEL_MARKS)
+_VOWELS = frozenset("aeiouyAEIOUY")
+_TYPOGRAPHY = frozenset("\u00a0–—‘’“”…•€₫°")
+
+
+def _is_vietnamese(char: str) -> bool:
+    """A non-ASCII character that Vietnamese text written in Windows-1258 can contain."""
+    if char in "đĐ" or char in _TYPOGRAPHY or char in _VIETNAMESE_MARKS:
+        return True
+    decomposed = unicodedata.normalize("NFD", char)
+    return (
+        len(decomposed) > 1
+        and decomposed[0] in _VOWELS
+        and all(mark in _VIETNAMESE_MARKS for mark in decomposed[1:])
+    )
+
+
+def _foreign_letter(text: str) -> str | None:
+    """Why single-byte text is probably another code page, or None if it reads as Vietnamese.
+
+    Every byte decodes in an 8-bit code page, so success proves little: TCVN3 and VNI files
+    decode as Windows-1258 into 'µ', 'ö', 'ñ', 'ø'... which no Vietnamese word contains.
+    """
+    foreign = sorted(char for char in set(text) if ord(char) > 0x7F and not _is_vietnamese(char))
+    if not foreign:
+        return None
+    offset = min(text.index(char) for char in foreign)
+    return (
+        f"read as Windows-1258 it contains {text[offset]!r} at offset {offset}, a character Vietnamese "
+        "text does not use (a TCVN3 or VNI file? save it as 'CSV UTF-8')"
+    )
+
+
+@dataclass(frozen=True)
+class _Encoding:
+    codec: str
+    label: str
+    implausible: Callable[[str], str | None] = lambda text: None
+
+
+# Tried in order; a legacy encoding (TCVN3, VNI) is added here with a registered codec and a check
+# that tells it apart from Windows-1258, which decodes nearly any byte sequence.
+ENCODINGS: tuple[_Encoding, ...] = (
+    _Encoding("utf-8", "UTF-8"),
+    _Encoding("cp1258", "Windows-1258", _foreign_letter),
+)
+
+
+def _decode(data: bytes, codec: str, *, final: bool) -> str:
+    """Strict decoding that tolerates a multi-byte character cut at the end of a partial sample."""
+    return codecs.getincrementaldecoder(codec)(errors="strict").decode(data, final=final)
+
+
+def detect_encoding(sample: bytes, *, complete: bool = True) -> str:
+    """The codec that reads `sample`: 'utf-8-sig', 'utf-8' or 'cp1258'.
+
+    `complete` says the sample is the whole file (a character cut at its end is then an error).
+    Decoding is strict: a file no supported encoding reads faithfully raises
+    EncodingNotDetectedError rather than being read with replacement characters.
+    """
+    if sample.startswith(_ZIP_MAGIC):
+        raise EncodingNotDetectedError("this is a zip archive such as an Excel workbook, not CSV text")
+    if sample.startswith(_UTF16_BOMS):
+        raise EncodingNotDetectedError(
+            "UTF-16 text (Excel's 'Unicode Text' export) is not accepted; save it as 'CSV UTF-8'"
+        )
+    control = _CONTROL_BYTE.search(sample)
+    if control:
+        raise EncodingNotDetectedError(
+            f"control byte 0x{sample[control.start()]:02X} at offset {control.start()}: not a text file"
+        )
+    if sample.startswith(_UTF8_BOM):
+        candidates: tuple[_Encoding, ...] = (_Encoding("utf-8-sig", "UTF-8"),)
+    else:
+        candidates = ENCODINGS
+    problems: list[str] = []
+    for encoding in candidates:
+        try:
+            text = _decode(sample, encoding.codec, final=complete)
+        except UnicodeDecodeError as error:
+            # The utf-8-sig decoder counts from after the BOM; report offsets from the file start.
+            offset = error.start + (len(_UTF8_BOM) if encoding.codec == "utf-8-sig" else 0)
+            problems.append(_describe_decode_error(encoding.label, sample[offset], offset))
+            continue
+        problem = encoding.implausible(text)
+        if problem is None:
+            return encoding.codec
+        problems.append(problem)
+    raise EncodingNotDetectedError("; ".join(problems))
+
+
+def _describe_decode_error(label: str, byte: int, offset: int) -> str:
+    return f"not valid {label} text (byte 0x{byte:02X} at offset {offset})"
+
+
+def _first_decode_error(path: Path, codec: str) -> str:
+    """Where a file stops being valid in `codec`; only called once decoding has already failed."""
+    label = {"utf-8-sig": "UTF-8"} | {encoding.codec: encoding.label for encoding in ENCODINGS}
+    # A BOM is valid UTF-8, so scanning with plain UTF-8 keeps offsets counted from the file start.
+    decoder = codecs.getincrementaldecoder("utf-8" if codec == "utf-8-sig" else codec)(errors="strict")
+    consumed = 0
+    with path.open("rb") as handle:
+        while True:
+            chunk = handle.read(_CHUNK_BYTES)
+            pending = decoder.getstate()[0]
+            try:
+                decoder.decode(chunk, final=not chunk)
+            except UnicodeDecodeError as error:
+                data = pending + chunk
+                offset = consumed - len(pending) + error.start
+                return (
+                    _describe_decode_error(label.get(codec, codec), data[error.start], offset)
+                    + ", although the start of the file is: the file mixes encodings"
+                )
+            if not chunk:
+                return f"not valid {label.get(codec, codec)} text"
+            consumed += len(chunk)
+
+
+# --- header -----------------------------------------------------------------------------------------
+
+
+def _vietnamese_name(column: Column) -> str:
+    return column.aliases[0] if column.aliases else column.name
+
+
+def _describe(column: Column) -> str:
+    return f"{_vietnamese_name(column)} ({column.name})"
+
+
+def _sniff_delimiter(header_line: str, spec: DatasetSpec) -> str:
+    """The separator that splits the header into the most known columns, then the most fields."""
+
+    def score(delimiter: str) -> tuple[int, int]:
+        try:
+            fields = next(csv.reader([header_line], delimiter=delimiter), [])
+        except csv.Error:
+            return (-1, -1)
+        return (sum(spec.canonical(name) is not None for name in fields), len(fields))
+
+    return max(DELIMITERS, key=score)
+
+
+def _first_line(text: str) -> str | None:
+    for line in text.splitlines():
+        if line.strip():
+            return line
+    return None
+
+
+def _map_header(path: Path, spec: DatasetSpec, headers: list[str]) -> list[str | None]:
+    columns = [spec.canonical(name) if name else None for name in headers]
+    if not any(columns):
+        shown = ", ".join(repr(name) for name in headers[:12])
+        expected = ", ".join(_describe(column) for column in spec.columns if column.required)
+        raise UnreadableFileError(
+            path,
+            f"no known {spec.name} column in the header row ({shown}); expected {expected} "
+            "(is the header row missing?)",
+        )
+    first_seen: dict[str, int] = {}
+    duplicates: list[str] = []
+    for index, name in enumerate(columns):
+        if name is None:
+            continue
+        if name in first_seen:
+            earlier = first_seen[name]
+            duplicates.append(
+                f"{headers[earlier]!r} (column {earlier + 1}) and {headers[index]!r} (column {index + 1}) "
+                f"both mean {name}"
+            )
+        else:
+            first_seen[name] = index
+    if duplicates:
+        raise UnreadableFileError(path, "header names the same column twice: " + "; ".join(duplicates))
+    missing = [column for column in spec.columns if column.required and column.name not in first_seen]
+    if missing:
+        raise UnreadableFileError(
+            path, "missing required columns: " + ", ".join(_describe(column) for column in missing)
+        )
+    return columns
+
+
+# --- the file -----------------------------------------------------------------------------------------
+
+
+def _blank(fields: list[str]) -> bool:
+    return all(not value.strip() for value in fields)
+
+
+@dataclass(frozen=True)
+class CsvFile:
+    """A CSV file whose encoding, separator and header have been checked; `rows()` streams it."""
+
+    path: Path
+    spec: DatasetSpec
+    encoding: str
+    delimiter: str
+    source_headers: list[str]
+    columns: list[str | None]
+    header_line: int
+    unknown_headers: list[str] = field(init=False)
+
+    def __post_init__(self) -> None:
+        unknown = [h for h, c in zip(self.source_headers, self.columns, strict=True) if h and c is None]
+        object.__setattr__(self, "unknown_headers", unknown)
+
+    @property
+    def present_columns(self) -> list[str]:
+        """Canonical columns this file has, in file order; absent optional columns are not in rows."""
+        return [column for column in self.columns if column is not None]
+
+    def rows(
+        self, on_malformed: Callable[[MalformedRowError], None] | None = None
+    ) -> Iterator[tuple[int, dict[str, str]]]:
+        """Yield (line where the record starts, {canonical column: NFC, stripped text}) per record.
+
+        Blank records (only separators or whitespace) are skipped. A record that does not split
+        into the header's columns raises MalformedRowError, or, with `on_malformed`, is handed to
+        it and skipped. Extra trailing fields are accepted when empty (spreadsheet padding).
+        """
+        width = len(self.columns)
+        named = max(i for i, column in enumerate(self.columns) if column is not None) + 1
+        positions = [(i, column) for i, column in enumerate(self.columns) if column is not None]
+        with closing(_records(self.path, self.encoding, self.delimiter)) as records:
+            yield from self._typed_rows(records, width, named, positions, on_malformed)
+
+    def _typed_rows(
+        self,
+        records: Iterator[tuple[int, list[str] | None, str | None]],
+        width: int,
+        named: int,
+        positions: list[tuple[int, str]],
+        on_malformed: Callable[[MalformedRowError], None] | None,
+    ) -> Iterator[tuple[int, dict[str, str]]]:
+        for line_number, fields, problem in records:
+            if line_number <= self.header_line:
+                continue
+            if fields is not None and problem is None:
+                if _blank(fields):
+                    continue
+                if len(fields) < named or (len(fields) > width and not _blank(fields[width:])):
+                    problem = self._count_problem(line_number, len(fields), width)
+            if problem is not None:
+                error = MalformedRowError(self.path, line_number, problem, fields)
+                if on_malformed is None:
+                    raise error
+                on_malformed(error)
+                continue
+            assert fields is not None
+            yield line_number, {column: nfc(fields[i]).strip() for i, column in positions}
+
+    def _count_problem(self, line_number: int, count: int, width: int) -> str:
+        if count < width:
+            return f"line {line_number} has {count} fields, header has {width} (truncated row?)"
+        separator = _DELIMITER_NAMES[self.delimiter]
+        return (
+            f"line {line_number} has {count} fields, header has {width} "
+            f"(a value with an unquoted {separator}?)"
+        )
+
+
+def _records(path: Path, encoding: str, delimiter: str) -> Iterator[tuple[int, list[str] | None, str | None]]:
+    """(start line, fields, problem) per physical CSV record; problem is set when csv cannot split it."""
+    with path.open(encoding=encoding, errors="strict", newline="") as handle:
+        reader = csv.reader(handle, delimiter=delimiter, strict=True)
+        while True:
+            start = reader.line_num + 1
+            try:
+                fields = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as error:
+                yield start, None, f"line {start}: {_csv_problem(str(error))}"
+                continue
+            except UnicodeDecodeError:
+                raise UnreadableFileError(path, _first_decode_error(path, encoding)) from None
+            yield start, fields, None
+
+
+def _csv_problem(message: str) -> str:
+    if "unexpected end of data" in message:
+        return "a quoted value is never closed (truncated file?)"
+    if "field larger than field limit" in message:
+        return "a value is longer than the CSV field limit (an unclosed quote?)"
+    return f"cannot split the record: {message}"
+
+
+def read_csv(path: Path, spec: DatasetSpec) -> CsvFile:
+    """Open a landing CSV for `spec`, or raise UnreadableFileError saying why it cannot be read.
+
+    Only the first SAMPLE_BYTES are read here; rows are streamed by `CsvFile.rows()`.
+    """
+    path = Path(path)
+    with path.open("rb") as handle:
+        sample = handle.read(SAMPLE_BYTES)
+        complete = not handle.read(1)
+    if not sample:
+        raise UnreadableFileError(path, "empty file")
+    try:
+        encoding = detect_encoding(sample, complete=complete)
+    except EncodingNotDetectedError as error:
+        raise UnreadableFileError(path, error.reason) from None
+    first = _first_line(_decode(sample, encoding, final=complete))
+    if first is None:
+        reason = "no header row (the file holds only blank lines)"
+        raise UnreadableFileError(path, reason if complete else reason + " in its first MiB")
+    delimiter = _sniff_delimiter(first, spec)
+    with closing(_records(path, encoding, delimiter)) as records:
+        for line_number, fields, problem in records:
+            if problem is not None:
+                raise UnreadableFileError(path, f"header row: {problem}")
+            assert fields is not None
+            if _blank(fields):
+                continue
+            headers = [nfc(name).strip() for name in fields]
+            columns = _map_header(path, spec, headers)
+            return CsvFile(path, spec, encoding, delimiter, headers, columns, line_number)
+    raise UnreadableFileError(path, "no header row")

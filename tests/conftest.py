@@ -1,0 +1,74 @@
+"""Shared fixtures. Integration tests get a throwaway database on a real PostgreSQL server:
+the embedded one by default, or the server of WAREHOUSE_URL when it is set."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = REPO_ROOT / "tests" / "fixtures"
+
+
+@pytest.fixture(scope="session")
+def server_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    from cchc.warehouse.connection import embedded_url
+
+    configured = os.environ.get("WAREHOUSE_URL")
+    if configured:
+        return configured
+    # A test-only embedded server, so tests never touch the demo warehouse in data/warehouse.
+    return embedded_url(tmp_path_factory.mktemp("pg") / "data", database="postgres")
+
+
+def _drop(server_url: str, name: str) -> None:
+    import psycopg
+    from psycopg import sql
+
+    with psycopg.connect(server_url, autocommit=True) as admin:
+        admin.execute(sql.SQL("drop database if exists {} with (force)").format(sql.Identifier(name)))
+
+
+@pytest.fixture(scope="session")
+def template_db(server_url: str) -> Iterator[str]:
+    """Name of a migrated database holding the admin-unit reference, copied for each test."""
+    from cchc.warehouse.connection import connect, ensure_database, with_database
+    from cchc.warehouse.migrations import migrate
+    from cchc.warehouse.reference import load_admin_units
+
+    name = f"cchc_tmpl_{uuid.uuid4().hex[:10]}"
+    ensure_database(server_url, name)
+    with connect(with_database(server_url, name)) as conn:
+        migrate(conn)
+        load_admin_units(conn)
+    yield name
+    _drop(server_url, name)
+
+
+@pytest.fixture
+def warehouse_db(server_url: str, template_db: str) -> Iterator[str]:
+    """URL of a fresh migrated warehouse database for one test, dropped afterwards."""
+    import psycopg
+    from psycopg import sql
+
+    from cchc.warehouse.connection import with_database
+
+    name = f"cchc_test_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(server_url, autocommit=True) as admin:
+        admin.execute(
+            sql.SQL("create database {} template {}").format(sql.Identifier(name), sql.Identifier(template_db))
+        )
+    yield with_database(server_url, name)
+    _drop(server_url, name)
+
+
+@pytest.fixture
+def conn(warehouse_db: str):
+    from cchc.warehouse.connection import connect
+
+    with connect(warehouse_db) as connection:
+        yield connection
