@@ -15,14 +15,17 @@ FIXTURES = REPO_ROOT / "tests" / "fixtures"
 
 
 @pytest.fixture(scope="session")
-def server_url(tmp_path_factory: pytest.TempPathFactory) -> str:
-    from cchc.warehouse.connection import embedded_url
+def server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """WAREHOUSE_URL's server, else a test-only embedded server (never the demo's data/warehouse)."""
+    from cchc.warehouse.connection import embedded_server
 
     configured = os.environ.get("WAREHOUSE_URL")
     if configured:
-        return configured
-    # A test-only embedded server, so tests never touch the demo warehouse in data/warehouse.
-    return embedded_url(tmp_path_factory.mktemp("pg") / "data", database="postgres")
+        yield configured
+        return
+    server = embedded_server(tmp_path_factory.mktemp("pg") / "data", keep_running=False)
+    yield server.get_uri("postgres")
+    server.cleanup()
 
 
 def _drop(server_url: str, name: str) -> None:

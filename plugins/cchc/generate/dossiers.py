@@ -61,7 +61,7 @@ OFFICE_CLOSES = time(17, 0)
 SAME_DAY_CUTOFF = time(15, 0)  # received later (or on a weekend): counting starts the next working day
 MAX_LATE_WORKING_DAYS = 40
 MAX_WAIT_WORKING_DAYS = 12  # time left to the citizen for supplements, all requests together
-MAX_LIFECYCLE_DAYS = 170  # 30-day limit + waits + lateness, in calendar days, stays below this
+MAX_LIFECYCLE_DAYS = 170  # calendar days; a 30-day limit + waits + lateness stays well below it
 LOOKBACK_QUARTERS = 2  # two quarters always last longer than MAX_LIFECYCLE_DAYS
 
 # Mean number of dossiers per quarter, relative to `per_unit_quarter` (a pre-reform commune desk).
@@ -390,6 +390,8 @@ def make_dossier(
     else:
         result_day = due.date()
     resolved = draw_time_on(rng, result_day, received_at)
+    if resolved - received_at > timedelta(days=MAX_LIFECYCLE_DAYS):
+        raise ValueError(f"{procedure.code}: a dossier would outlive the {LOOKBACK_QUARTERS}-quarter replay")
     by_post = rng.random() < RETURN_BY_POST[channel]
     dossier_id = f"H{unit.province_code}.{unit.code}-{received_at:%y%m%d}-{sequence:04d}"
     return Dossier(dossier_id, unit.code, procedure, channel, received_at, due, resolved, by_post, requests)

@@ -79,7 +79,7 @@ HOA_HIEP_BAC_2018 = ExactPeriod(
     name="hoa-hiep-bac-2018",
     description=(
         "phường Hòa Hiệp Bắc (20194), quận Liên Chiểu, Đà Nẵng, 01/01–28/11/2018: "
-        "4,872 received, all resolved, 274 early, 4,598 on time, 0 late (seed 003)"
+        "4,872 received, all resolved, 274 early, 4,598 on time, 0 late (seed article 003)"
     ),
     level="commune",
     unit_code="20194",

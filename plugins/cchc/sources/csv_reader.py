@@ -295,32 +295,23 @@ class CsvFile:
         named = max(i for i, column in enumerate(self.columns) if column is not None) + 1
         positions = [(i, column) for i, column in enumerate(self.columns) if column is not None]
         with closing(_records(self.path, self.encoding, self.delimiter)) as records:
-            yield from self._typed_rows(records, width, named, positions, on_malformed)
-
-    def _typed_rows(
-        self,
-        records: Iterator[tuple[int, list[str] | None, str | None]],
-        width: int,
-        named: int,
-        positions: list[tuple[int, str]],
-        on_malformed: Callable[[MalformedRowError], None] | None,
-    ) -> Iterator[tuple[int, dict[str, str]]]:
-        for line_number, fields, problem in records:
-            if line_number <= self.header_line:
-                continue
-            if fields is not None and problem is None:
-                if _blank(fields):
+            for line_number, fields, found in records:
+                if line_number <= self.header_line:
                     continue
-                if len(fields) < named or (len(fields) > width and not _blank(fields[width:])):
-                    problem = self._count_problem(line_number, len(fields), width)
-            if problem is not None:
-                error = MalformedRowError(self.path, line_number, problem, fields)
-                if on_malformed is None:
-                    raise error
-                on_malformed(error)
-                continue
-            assert fields is not None
-            yield line_number, {column: nfc(fields[i]).strip() for i, column in positions}
+                problem = found
+                if fields is not None and problem is None:
+                    if _blank(fields):
+                        continue
+                    if len(fields) < named or (len(fields) > width and not _blank(fields[width:])):
+                        problem = self._count_problem(line_number, len(fields), width)
+                if problem is not None:
+                    error = MalformedRowError(self.path, line_number, problem, fields)
+                    if on_malformed is None:
+                        raise error
+                    on_malformed(error)
+                    continue
+                assert fields is not None
+                yield line_number, {column: nfc(fields[i]).strip() for i, column in positions}
 
     def _count_problem(self, line_number: int, count: int, width: int) -> str:
         if count < width:

@@ -1,9 +1,12 @@
 """Typing the text columns of staging, a whole column at a time.
 
 Every parser takes a Series of source text and returns `(parsed, bad)`: `parsed` holds the typed
-values in a nullable dtype, `bad` is True where a non-empty input could not be read, so staging can
-quarantine exactly those rows with the original text. Empty or whitespace-only input is a missing
-value (NA), never bad: a pending dossier has no result date.
+values in a nullable dtype on the same index, `bad` is True where a non-empty input could not be
+read, so staging can quarantine exactly those rows with the original text. Empty or
+whitespace-only input is a missing value (NA), never bad: a pending dossier has no result date.
+
+Source columns repeat a few values many times (dates, counts, channel names), so each parser reads
+every distinct text once and spreads the results back; the reading itself is column-wise pandas.
 
 Number rule (Vietnamese first, because that is how clerks type and how Vietnamese Excel exports):
   - `.` groups thousands and `,` marks decimals: `10.407` is 10407, `1.234,5` is 1234.5, `1,5` is 1.5;
@@ -19,25 +22,30 @@ Integers follow the same rule and must be whole: `3`, `1.234`, `3,0` parse; `1,5
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pandas as pd
+from pandas.api.extensions import take
 
 from cchc.sources.text import fold
 
 TIMEZONE = "Asia/Ho_Chi_Minh"
+_DATETIME_DTYPE = f"datetime64[us, {TIMEZONE}]"
 
-_DAY_FIRST = (
-    r"(?P<day>\d{1,2})(?P<sep>[/.-])(?P<month>\d{1,2})(?P=sep)(?P<year>\d{4})"
-    r"(?:[ T]+(?P<hour>\d{1,2}):(?P<minute>\d{2})(?::(?P<second>\d{2}))?)?"
+# Day-first as every Vietnamese system prints dates; `%d`, `%m` and `%H` also take one digit.
+_LOCAL_FORMATS = tuple(
+    f"%d{sep}%m{sep}%Y{time}" for sep in "/-." for time in (" %H:%M", "", " %H:%M:%S")
+) + tuple(
+    f"%Y-%m-%d{time}"
+    for time in ("", " %H:%M:%S", "T%H:%M:%S", " %H:%M", "T%H:%M", " %H:%M:%S.%f", "T%H:%M:%S.%f")
 )
-_ISO = (
-    r"(?P<year>\d{4})-(?P<month>\d{2})-(?P<day>\d{2})"
-    r"(?:[T ](?P<hour>\d{2}):(?P<minute>\d{2})(?::(?P<second>\d{2})(?:[.,](?P<fraction>\d{1,6}))?)?)?"
-    r"\s*(?P<offset>Z|[+-]\d{2}(?::?\d{2})?)?"
+# `%z` takes `Z`, `+07:00`, `+0700` and `+07`.
+_OFFSET_FORMATS = tuple(
+    f"%Y-%m-%d{sep}{time}%z" for sep in "T " for time in ("%H:%M:%S", "%H:%M", "%H:%M:%S.%f")
 )
-_STAMP_FORMAT = "%Y-%m-%d %H:%M:%S.%f"
 
 _GROUP = r"[1-9]\d{0,2}"
-# (pattern, characters to delete, whether ',' is the decimal mark), tried in this order.
+# (pattern, grouping character to delete, whether ',' is the decimal mark), tried in this order.
 _NUMBER_FORMS: tuple[tuple[str, str, bool], ...] = (
     (r"[+-]?\d+", "", False),
     (rf"[+-]?{_GROUP}(?:\.\d{{3}})+,\d+", ".", True),  # 1.234,5
@@ -76,60 +84,48 @@ def _text(values: pd.Series) -> pd.Series:
     return text.mask(text == "")
 
 
+def _per_distinct(values: pd.Series, parse: Callable[[pd.Series], pd.Series]) -> tuple[pd.Series, pd.Series]:
+    """Apply `parse` to each distinct non-empty text once; NA results for non-empty text are bad."""
+    text = _text(values)
+    codes, distinct = pd.factorize(text)
+    parsed_distinct = parse(pd.Series(distinct, dtype="string"))
+    parsed = pd.Series(take(parsed_distinct.array, codes, allow_fill=True), index=values.index)
+    bad = pd.Series(text.notna().to_numpy(dtype=bool) & parsed.isna().to_numpy(), index=values.index)
+    return parsed, bad
+
+
+def _datetimes(text: pd.Series) -> pd.Series:
+    """Each format in turn on what earlier formats left unread; to_datetime validates the calendar."""
+    result = pd.Series(pd.NaT, index=text.index, dtype=_DATETIME_DTYPE)
+    unread = pd.Series(True, index=text.index)
+    for formats, utc in ((_LOCAL_FORMATS, False), (_OFFSET_FORMATS, True)):
+        for fmt in formats:
+            if not unread.any():
+                return result
+            parsed = pd.to_datetime(text[unread], format=fmt, errors="coerce", utc=utc).dropna()
+            if parsed.empty:
+                continue
+            if utc:
+                parsed = parsed.dt.tz_convert(TIMEZONE)
+            else:
+                parsed = parsed.dt.tz_localize(TIMEZONE, ambiguous="NaT", nonexistent="NaT").dropna()
+            result[parsed.index] = parsed.astype(_DATETIME_DTYPE)
+            unread[parsed.index] = False
+    return result
+
+
 def parse_datetime(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Timestamps in Vietnam time from `dd/mm/yyyy[ HH:MM[:SS]]` (also `d/m/yyyy`, `-` or `.`) or ISO.
 
-    Day-first text is how every Vietnamese system prints dates, so `05/01/2018` is 5 January.
-    Input without an offset is Vietnam local time; ISO input with an offset or `Z` is converted.
-    Impossible dates and times (31/02/2024, 25:00) are bad, never rolled over.
+    `05/01/2018` is 5 January. Input without an offset is Vietnam local time; ISO input with an
+    offset or `Z` is converted. Impossible dates and times (31/02/2024, 24:00) are bad, never
+    rolled over. The result dtype is datetime64[us, Asia/Ho_Chi_Minh].
     """
-    text = _text(values)
-    present = text.notna()
-    parts = text.str.extract(f"^(?:{_DAY_FIRST})$").drop(columns="sep")
-    iso = text.str.extract(f"^(?:{_ISO})$")
-    is_iso = iso["year"].notna()
-    parts = parts.assign(fraction=pd.NA, offset=pd.NA).astype("string")
-    parts.loc[is_iso, iso.columns] = iso.loc[is_iso, iso.columns].astype("string")
-
-    stamps = (
-        parts["year"]
-        + "-"
-        + parts["month"].str.zfill(2)
-        + "-"
-        + parts["day"].str.zfill(2)
-        + " "
-        + parts["hour"].fillna("0").str.zfill(2)
-        + ":"
-        + parts["minute"].fillna("00")
-        + ":"
-        + parts["second"].fillna("00")
-        + "."
-        + parts["fraction"].fillna("0").str.ljust(6, "0")
-    )
-    naive = pd.to_datetime(stamps, format=_STAMP_FORMAT, errors="coerce")
-
-    offset = parts["offset"]
-    has_offset = offset.notna() & naive.notna()
-    local = naive.mask(has_offset).dt.tz_localize(TIMEZONE, ambiguous="NaT", nonexistent="NaT")
-    if has_offset.any():
-        utc = (naive - _offset(offset)).mask(~has_offset).dt.tz_localize("UTC").dt.tz_convert(TIMEZONE)
-        local = local.where(~has_offset, utc)
-    parsed = local.astype(f"datetime64[us, {TIMEZONE}]")
-    return parsed, (present & parsed.isna()).astype(bool)
+    return _per_distinct(values, _datetimes)
 
 
-def _offset(offset: pd.Series) -> pd.Series:
-    """'+07:00', '+0700', '+07' or 'Z' as a timedelta east of UTC."""
-    digits = offset.str.replace(":", "", regex=False).replace("Z", "+0000")
-    sign = digits.str[0].map({"+": 1, "-": -1}).astype("Float64")
-    hours = pd.to_numeric(digits.str[1:3]).astype("Float64")
-    minutes = pd.to_numeric(digits.str[3:5].replace("", "0")).astype("Float64")
-    return pd.to_timedelta((sign * (hours * 60 + minutes)).astype("float64"), unit="min")
-
-
-def _normalise_numbers(values: pd.Series) -> pd.Series:
+def _numbers(text: pd.Series) -> pd.Series:
     """Numeric text rewritten as `[-]digits[.digits]` per the module's number rule; NA otherwise."""
-    text = _text(values)
     normal = pd.Series(pd.NA, index=text.index, dtype="string")
     for pattern, grouping, decimal_comma in _NUMBER_FORMS:
         hit = (text.str.fullmatch(pattern) & normal.isna()).fillna(False).astype(bool)
@@ -144,29 +140,30 @@ def _normalise_numbers(values: pd.Series) -> pd.Series:
     return normal.str.lstrip("+")
 
 
+def _decimals(text: pd.Series) -> pd.Series:
+    return pd.to_numeric(_numbers(text), errors="coerce").astype("Float64")
+
+
+def _integers(text: pd.Series) -> pd.Series:
+    whole = _numbers(text).str.extract(r"^(?P<integer>-?\d{1,18})(?:\.0+)?$")["integer"]
+    return pd.to_numeric(whole, errors="coerce").astype("Int64")
+
+
 def parse_decimal(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Numbers such as `1.234,5`, `10.407`, `12.5` or `0,5` as Float64 (see the module's rule)."""
-    present = _text(values).notna()
-    normal = _normalise_numbers(values)
-    parsed = pd.to_numeric(normal, errors="coerce").astype("Float64")
-    return parsed, (present & parsed.isna()).astype(bool)
+    return _per_distinct(values, _decimals)
 
 
 def parse_int(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Whole numbers such as `3`, `1.234` or `3,0` as Int64; a fraction (`1,5`) is bad."""
-    present = _text(values).notna()
-    normal = _normalise_numbers(values)
-    whole = normal.str.extract(r"^(?P<integer>-?\d{1,18})(?:\.0+)?$")["integer"]
-    parsed = pd.to_numeric(whole, errors="coerce").astype("Int64")
-    return parsed, (present & parsed.isna()).astype(bool)
+    return _per_distinct(values, _integers)
 
 
-def _lookup(values: pd.Series, table: dict[str, object], dtype: str) -> tuple[pd.Series, pd.Series]:
-    """Map folded text through `table`, folding each distinct value once rather than each row."""
-    text = _text(values)
-    keys = {value: table.get(fold(value)) for value in text.dropna().unique()}
-    parsed = text.map(keys).astype(dtype)
-    return parsed, (text.notna() & parsed.isna()).astype(bool)
+def _lookup(table: dict[str, object], dtype: str) -> Callable[[pd.Series], pd.Series]:
+    def parse(text: pd.Series) -> pd.Series:
+        return text.map(lambda value: table.get(fold(value))).astype(dtype)
+
+    return parse
 
 
 def parse_channel(values: pd.Series) -> tuple[pd.Series, pd.Series]:
@@ -176,9 +173,9 @@ def parse_channel(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     BCCI), the one-stop codes 1/2/3 and the English words. Empty is missing, not direct: a blank
     channel in our exports means the clerk did not record it.
     """
-    return _lookup(values, _CHANNEL_BY_KEY, "string")
+    return _per_distinct(values, _lookup(_CHANNEL_BY_KEY, "string"))
 
 
 def parse_yes_no(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Yes/no flags such as 'Trả kết quả qua BCCI' (Có/Không, x, 1/0, yes/no, true/false) as boolean."""
-    return _lookup(values, _YES_NO_BY_KEY, "boolean")
+    return _per_distinct(values, _lookup(_YES_NO_BY_KEY, "boolean"))

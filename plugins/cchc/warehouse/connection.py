@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import warnings
 from pathlib import Path
+from typing import Any
 
 import psycopg
 from psycopg import sql
@@ -31,14 +32,22 @@ def warehouse_url(explicit: str | None = None) -> str:
     return embedded_url()
 
 
-def embedded_url(data_dir: Path | None = None, database: str = EMBEDDED_DATABASE) -> str:
-    """Start (if needed) the embedded server and return a URL of its `cchc` database."""
+def embedded_server(data_dir: Path | None = None, keep_running: bool = True) -> Any:
+    """The embedded PostgreSQL (a `pgserver` handle), started if it is not running.
+
+    keep_running=False stops it when the last process holding a handle exits (tests use that).
+    """
     with warnings.catch_warnings():
         # platformdirs warns when XDG_RUNTIME_DIR is unset, as on servers and in CI.
         warnings.simplefilter("ignore")
         import pgserver
 
-        server = pgserver.get_server(data_dir or warehouse_dir(), cleanup_mode=None)
+        return pgserver.get_server(data_dir or warehouse_dir(), cleanup_mode=None if keep_running else "stop")
+
+
+def embedded_url(data_dir: Path | None = None, database: str = EMBEDDED_DATABASE) -> str:
+    """Start (if needed) the embedded server and return a URL of its `cchc` database."""
+    server = embedded_server(data_dir)
     ensure_database(server.get_uri("postgres"), database)
     return server.get_uri(database)
 
