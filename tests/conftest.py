@@ -3,6 +3,7 @@ the embedded one by default, or the server of WAREHOUSE_URL when it is set."""
 
 from __future__ import annotations
 
+import logging
 import os
 import uuid
 from collections.abc import Iterator
@@ -26,6 +27,8 @@ def server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     server = embedded_server(tmp_path_factory.mktemp("pg") / "data", keep_running=False)
     yield server.get_uri("postgres")
     server.cleanup()
+    # pgserver's atexit hook logs again after pytest has closed its capture streams.
+    logging.getLogger("pgserver").disabled = True
 
 
 def _drop(server_url: str, name: str) -> None:
@@ -63,7 +66,9 @@ def warehouse_db(server_url: str, template_db: str) -> Iterator[str]:
     name = f"cchc_test_{uuid.uuid4().hex[:10]}"
     with psycopg.connect(server_url, autocommit=True) as admin:
         admin.execute(
-            sql.SQL("create database {} template {}").format(sql.Identifier(name), sql.Identifier(template_db))
+            sql.SQL("create database {} template {}").format(
+                sql.Identifier(name), sql.Identifier(template_db)
+            )
         )
     yield with_database(server_url, name)
     _drop(server_url, name)

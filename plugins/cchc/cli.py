@@ -66,7 +66,10 @@ def cmd_show(args: argparse.Namespace) -> int:
             {"quarter": str(args.quarter), "level": args.level, "province": args.province},
         )
     if not rows:
-        print(f"no indicators for {args.quarter}: run `cchc refresh --quarter {args.quarter}` first", file=sys.stderr)
+        print(
+            f"no indicators for {args.quarter}: run `cchc refresh --quarter {args.quarter}` first",
+            file=sys.stderr,
+        )
         return 1
     print(f"CCHC one-stop indicators, {args.quarter} (mart.unit_quarter_indicators)")
     print(indicator_table(rows))
@@ -84,7 +87,11 @@ def cmd_generate(args: argparse.Namespace) -> int:
 
     quarters = quarter_range(args.first, args.last or args.first)
     summary = generate_province(
-        landing, args.province, quarters, per_unit_quarter=args.per_unit, seed=args.seed,
+        landing,
+        args.province,
+        quarters,
+        per_unit_quarter=args.per_unit,
+        seed=args.seed,
         districts=args.district or None,
     )
     print(summary)
@@ -95,7 +102,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="cchc", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
 
-    refresh = sub.add_parser("refresh", help="run the quarterly refresh in this process (same tasks as the DAG)")
+    refresh = sub.add_parser(
+        "refresh", help="run the quarterly refresh in this process (same tasks as the DAG)"
+    )
     refresh.add_argument("--quarter", type=_quarter, required=True, help="e.g. 2024Q2")
     refresh.add_argument("--landing", help="landing zone (default: $CCHC_LANDING or data/landing)")
     refresh.set_defaults(func=cmd_refresh)

@@ -34,8 +34,20 @@ from cchc.warehouse.sql_files import execute_file, fetch_all, read_sql
 
 STAGING_TABLE = "staging.stg_one_stop__dossiers"
 STAGING_COLUMNS = (
-    "quarter", "file_id", "line_number", "source_level", "unit_code", "dossier_id", "procedure_code", "field",
-    "channel", "received_at", "due_at", "resolved_at", "returned_by_post", "supplement_requests",
+    "quarter",
+    "file_id",
+    "line_number",
+    "source_level",
+    "unit_code",
+    "dossier_id",
+    "procedure_code",
+    "field",
+    "channel",
+    "received_at",
+    "due_at",
+    "resolved_at",
+    "returned_by_post",
+    "supplement_requests",
 )
 QUARANTINE_COLUMNS = ("quarter", "dataset", "file_id", "line_number", "checks", "reasons", "raw_values")
 
@@ -102,8 +114,15 @@ def load_raw_files(ctx: RefreshContext) -> dict[str, Any]:
                    on conflict (run_id, file_id) do update set status = excluded.status,
                        reason = excluded.reason, rows_read = excluded.rows_read""",
                 [
-                    (ctx.run_id, f.file_id, f.relative_path, f.checksum,
-                     "rejected" if f.status == "rejected" else "loaded", f.reason, f.rows_read)
+                    (
+                        ctx.run_id,
+                        f.file_id,
+                        f.relative_path,
+                        f.checksum,
+                        "rejected" if f.status == "rejected" else "loaded",
+                        f.reason,
+                        f.rows_read,
+                    )
                     for f in loads
                 ],
             )
@@ -128,7 +147,10 @@ def validate_and_stage(ctx: RefreshContext) -> dict[str, Any]:
         outcome = validate_frame(
             typed.drop(columns=["returned_by_post"]),
             "staging.dossiers",
-            {"valid_unit_codes": valid_units, "quarter_end": pd.Timestamp(ctx.quarter.end_exclusive, tz=LOCAL_TZ)},
+            {
+                "valid_unit_codes": valid_units,
+                "quarter_end": pd.Timestamp(ctx.quarter.end_exclusive, tz=LOCAL_TZ),
+            },
         )
         for row_id, failures in outcome.errors.items():
             problems[row_id].extend(failures)
@@ -146,7 +168,9 @@ def validate_and_stage(ctx: RefreshContext) -> dict[str, Any]:
             quarantined = copy_rows(
                 conn, "quarantine.rejected_row", QUARANTINE_COLUMNS, _quarantine_rows(ctx, raw, problems)
             )
-            execute_file(conn, "audit/file_load_counts.sql", {"run_id": ctx.run_id, "quarter": str(ctx.quarter)})
+            execute_file(
+                conn, "audit/file_load_counts.sql", {"run_id": ctx.run_id, "quarter": str(ctx.quarter)}
+            )
         summary.update(
             rows=len(typed),
             staged=staged,
@@ -186,21 +210,31 @@ def check_run(ctx: RefreshContext) -> dict[str, Any]:
             rejected = fetch_all(conn, "audit/rejected_files.sql", params)
             misplaced = fetch_all(conn, "audit/landing_problems.sql", params)
             conn.rollback()
-            summary.update(unbalanced=len(unbalanced), rejected_files=len(rejected), landing_problems=len(misplaced))
-            messages = [f"{path}: read {read}, loaded {loaded}, quarantined {quar}" for path, read, loaded, quar in unbalanced]
+            summary.update(
+                unbalanced=len(unbalanced), rejected_files=len(rejected), landing_problems=len(misplaced)
+            )
+            messages = [
+                f"{path}: read {read}, loaded {loaded}, quarantined {quar}"
+                for path, read, loaded, quar in unbalanced
+            ]
             messages += [f"{path}: rejected: {reason}" for path, reason in rejected]
             messages += [f"{path}: {reason}" for path, reason in misplaced]
             if messages:
                 raise RefreshFailed(
-                    f"{ctx.quarter}: the good files were loaded, but {len(messages)} problem(s) need attention:\n  "
-                    + "\n  ".join(messages)
+                    f"{ctx.quarter}: the good files were loaded, "
+                    f"but {len(messages)} problem(s) need attention:\n  " + "\n  ".join(messages)
                 )
         audit.finish_run(conn, ctx.run_id, "success")
         return summary
 
 
 STEPS: tuple[Callable[[RefreshContext], dict[str, Any]], ...] = (
-    prepare_warehouse, load_raw_files, validate_and_stage, build_core, build_marts, check_run,
+    prepare_warehouse,
+    load_raw_files,
+    validate_and_stage,
+    build_core,
+    build_marts,
+    check_run,
 )
 
 
@@ -246,5 +280,12 @@ def _quarantine_rows(ctx: RefreshContext, raw: pd.DataFrame, problems: dict[int,
         checks = [check for check, _reason in problems[row_id]]
         reasons = [reason for _check, reason in problems[row_id]]
         values = {column: row[column] for column in value_columns}
-        yield (str(ctx.quarter), DOSSIERS.name, int(row["file_id"]), int(row["line_number"]), checks, reasons,
-               json.dumps(values, ensure_ascii=False))
+        yield (
+            str(ctx.quarter),
+            DOSSIERS.name,
+            int(row["file_id"]),
+            int(row["line_number"]),
+            checks,
+            reasons,
+            json.dumps(values, ensure_ascii=False),
+        )

@@ -9,14 +9,24 @@ from cchc.pipeline import RefreshContext, run_refresh
 from cchc.quarters import Quarter
 
 ENGLISH_HEADER = (
-    "dossier_id", "unit_code", "procedure_code", "field", "channel", "received_at", "due_at", "resolved_at",
-    "returned_by_post", "supplement_requests",
+    "dossier_id",
+    "unit_code",
+    "procedure_code",
+    "field",
+    "channel",
+    "received_at",
+    "due_at",
+    "resolved_at",
+    "returned_by_post",
+    "supplement_requests",
 )
 
 
 def refresh(url: str, landing: Path, quarter: str, run_id: str | None = None) -> dict:
     q = Quarter.parse(quarter)
-    ctx = RefreshContext(q, run_id or f"test__{quarter}__{id(landing)}", landing, warehouse_url=url, trigger="test")
+    ctx = RefreshContext(
+        q, run_id or f"test__{quarter}__{id(landing)}", landing, warehouse_url=url, trigger="test"
+    )
     return run_refresh(ctx, echo=lambda _line: None)
 
 
@@ -34,7 +44,8 @@ def write_dossiers(landing: Path, level: str, unit: str, quarter: str, rows: lis
 def mart_row(conn, quarter: str, unit_code: str) -> dict:
     with conn.cursor() as cur:
         cur.execute(
-            "select * from mart.unit_quarter_indicators where quarter = %s and unit_code = %s", (quarter, unit_code)
+            "select * from mart.unit_quarter_indicators where quarter = %s and unit_code = %s",
+            (quarter, unit_code),
         )
         values = cur.fetchone()
         assert values is not None, f"no mart row for {unit_code} in {quarter}"

@@ -23,7 +23,9 @@ MART_FINGERPRINT = """
 @pytest.fixture
 def sample_landing(tmp_path):
     # Huyện Hồng Ngự (870), Đồng Tháp: its communes and its own desk, two quarters.
-    generate_province(tmp_path, "87", [Quarter(2024, 1), Quarter(2024, 2)], per_unit_quarter=12, districts=["870"])
+    generate_province(
+        tmp_path, "87", [Quarter(2024, 1), Quarter(2024, 2)], per_unit_quarter=12, districts=["870"]
+    )
     return tmp_path
 
 
@@ -52,7 +54,9 @@ def test_every_row_read_is_loaded_or_quarantined(warehouse_db, sample_landing, c
         sum(1 for _ in p.open(encoding="utf-8")) - 1 for p in sample_landing.glob("*/*/2024Q2/dossiers.csv")
     )
     assert sum(row[1] for row in per_file) == lines_in_files
-    staged = conn.execute("select count(*) from staging.stg_one_stop__dossiers where quarter = '2024Q2'").fetchone()
+    staged = conn.execute(
+        "select count(*) from staging.stg_one_stop__dossiers where quarter = '2024Q2'"
+    ).fetchone()
     facts = conn.execute("select count(*) from core.fct_dossier where quarter = '2024Q2'").fetchone()
     assert staged == facts
 
@@ -91,11 +95,15 @@ def test_a_resent_file_replaces_exactly_its_rows(warehouse_db, sample_landing, c
     assert conn.execute(
         "select count(*) from core.fct_dossier where quarter = '2024Q2' and unit_code = %s", (unit,)
     ).fetchone() == (2,)
-    assert conn.execute(
-        "select count(*) from core.fct_dossier where quarter = '2024Q2' and unit_code <> %s", (unit,)
-    ).fetchone() == other_units_before
+    assert (
+        conn.execute(
+            "select count(*) from core.fct_dossier where quarter = '2024Q2' and unit_code <> %s", (unit,)
+        ).fetchone()
+        == other_units_before
+    )
     versions = conn.execute(
-        "select is_current from raw.landing_file where path = %s order by file_id", (f"commune/{unit}/2024Q2/dossiers.csv",)
+        "select is_current from raw.landing_file where path = %s order by file_id",
+        (f"commune/{unit}/2024Q2/dossiers.csv",),
     ).fetchall()
     assert versions == [(False,), (True,)]
 
@@ -126,8 +134,13 @@ def test_bad_input_is_reported_by_path_and_the_good_rows_still_load(warehouse_db
     loaded = conn.execute(
         "select unit_code, dossier_id from core.fct_dossier where quarter = '2024Q2' order by 1, 2"
     ).fetchall()
-    assert loaded == [("20194", "HHB-001"), ("20194", "HHB-008"), ("20194", "HHB-011"),
-                      ("490", "LC-001"), ("490", "LC-002")]
+    assert loaded == [
+        ("20194", "HHB-001"),
+        ("20194", "HHB-008"),
+        ("20194", "HHB-011"),
+        ("490", "LC-001"),
+        ("490", "LC-002"),
+    ]
     rejected = dict(
         conn.execute(
             "select line_number, array_to_string(reasons, ' | ') from quarantine.rejected_row "
@@ -157,6 +170,9 @@ def test_bad_input_is_reported_by_path_and_the_good_rows_still_load(warehouse_db
         "select path, rows_read, rows_loaded, rows_quarantined from audit.file_load "
         "where run_id = 'bad' and status = 'loaded' order by path"
     ).fetchall()
-    assert balance == [("commune/20194/2024Q2/dossiers.csv", 12, 3, 9), ("district/490/2024Q2/dossiers.csv", 2, 2, 0)]
+    assert balance == [
+        ("commune/20194/2024Q2/dossiers.csv", 12, 3, 9),
+        ("district/490/2024Q2/dossiers.csv", 2, 2, 0),
+    ]
     run = conn.execute("select status, message from audit.pipeline_run where run_id = 'bad'").fetchone()
     assert run[0] == "failed" and "commune/20198/2024Q2/dossiers.csv" in run[1]

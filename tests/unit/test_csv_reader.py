@@ -5,6 +5,7 @@ import unicodedata
 from pathlib import Path
 
 import pytest
+
 from cchc.sources import csv_reader
 from cchc.sources.csv_reader import (
     EncodingNotDetectedError,

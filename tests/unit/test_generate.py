@@ -9,6 +9,7 @@ from itertools import pairwise
 from pathlib import Path
 
 import pytest
+
 from cchc.generate.dossiers import DIRECT, HEADERS, ONLINE, POSTAL, generate_province
 from cchc.generate.scenarios import SCENARIOS, write_scenario
 from cchc.generate.units import communes_of, find_unit

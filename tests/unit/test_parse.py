@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+
 from cchc.sources.csv_reader import read_csv
 from cchc.sources.datasets import DOSSIERS
 from cchc.sources.parse import (

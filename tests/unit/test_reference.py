@@ -8,6 +8,7 @@ from collections import Counter
 from datetime import date
 
 import pytest
+
 from cchc.config import reference_dir
 from cchc.generate.units import communes_of, districts_of, find_unit, load_units, units_on
 

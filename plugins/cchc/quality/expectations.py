@@ -11,7 +11,7 @@ import json
 import os
 from collections import defaultdict
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
 import pandas as pd
@@ -21,7 +21,7 @@ from cchc.config import expectations_dir
 SEVERITIES = ("error", "warning")
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_suite(name: str) -> dict[str, Any]:
     """The suite `expectations/<name>.json`, checked for the fields the runner relies on."""
     path = expectations_dir() / f"{name}.json"
@@ -79,7 +79,9 @@ def validate_frame(frame: pd.DataFrame, suite_name: str, parameters: dict[str, A
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
     source = context.data_sources.add_pandas(name="frames")
     asset = source.add_dataframe_asset(name=suite_name)
-    batch = asset.add_batch_definition_whole_dataframe("whole").get_batch(batch_parameters={"dataframe": frame})
+    batch = asset.add_batch_definition_whole_dataframe("whole").get_batch(
+        batch_parameters={"dataframe": frame}
+    )
     suite = ExpectationSuite(name=suite_name, expectations=suite_data["expectations"])
     result = batch.validate(
         suite,

@@ -104,7 +104,9 @@ def _foreign_letter(text: str) -> str | None:
 
 
 @dataclass(frozen=True)
-class _Encoding:
+class Encoding:
+    """A candidate encoding: Python codec, name shown to users, and a check of the decoded text."""
+
     codec: str
     label: str
     implausible: Callable[[str], str | None] = lambda text: None
@@ -112,9 +114,9 @@ class _Encoding:
 
 # Tried in order; a legacy encoding (TCVN3, VNI) is added here with a registered codec and a check
 # that tells it apart from Windows-1258, which decodes nearly any byte sequence.
-ENCODINGS: tuple[_Encoding, ...] = (
-    _Encoding("utf-8", "UTF-8"),
-    _Encoding("cp1258", "Windows-1258", _foreign_letter),
+ENCODINGS: tuple[Encoding, ...] = (
+    Encoding("utf-8", "UTF-8"),
+    Encoding("cp1258", "Windows-1258", _foreign_letter),
 )
 
 
@@ -142,7 +144,7 @@ def detect_encoding(sample: bytes, *, complete: bool = True) -> str:
             f"control byte 0x{sample[control.start()]:02X} at offset {control.start()}: not a text file"
         )
     if sample.startswith(_UTF8_BOM):
-        candidates: tuple[_Encoding, ...] = (_Encoding("utf-8-sig", "UTF-8"),)
+        candidates: tuple[Encoding, ...] = (Encoding("utf-8-sig", "UTF-8"),)
     else:
         candidates = ENCODINGS
     problems: list[str] = []

@@ -17,7 +17,7 @@ class Column:
     aliases: tuple[str, ...] = ()
     required: bool = True
 
-    def keys(self) -> set[str]:
+    def header_keys(self) -> set[str]:
         return {fold(self.name), *(fold(alias) for alias in self.aliases)}
 
 
@@ -30,7 +30,7 @@ class DatasetSpec:
     def __post_init__(self) -> None:
         lookup: dict[str, str] = {}
         for column in self.columns:
-            for key in column.keys():
+            for key in column.header_keys():
                 if key in lookup:
                     raise ValueError(f"header alias {key!r} names both {lookup[key]} and {column.name}")
                 lookup[key] = column.name

@@ -64,14 +64,18 @@ def parse_landing_path(root: Path, path: Path) -> LandingFile | LandingProblem:
     if level not in LEVELS:
         return LandingProblem(relative, f"unknown level {level!r}; expected one of {', '.join(LEVELS)}")
     if not (unit_code.isdigit() and len(unit_code) == LEVELS[level]):
-        return LandingProblem(relative, f"a {level} code is {LEVELS[level]} digits (zero-padded), got {unit_code!r}")
+        return LandingProblem(
+            relative, f"a {level} code is {LEVELS[level]} digits (zero-padded), got {unit_code!r}"
+        )
     if not _QUARTER_RE.match(quarter):
         return LandingProblem(relative, f"quarter folder must look like 2024Q2, got {quarter!r}")
     stem, dot, extension = filename.rpartition(".")
     if not dot or extension.lower() not in FORMATS:
         return LandingProblem(relative, f"file type must be one of {', '.join(FORMATS)}")
     if stem not in KNOWN_DATASETS:
-        return LandingProblem(relative, f"unknown dataset {stem!r}; expected one of {', '.join(KNOWN_DATASETS)}")
+        return LandingProblem(
+            relative, f"unknown dataset {stem!r}; expected one of {', '.join(KNOWN_DATASETS)}"
+        )
     return LandingFile(path, relative, level, unit_code, quarter, stem, extension.lower())
 
 

@@ -48,7 +48,10 @@ def normalise_dossiers(raw: pd.DataFrame) -> tuple[pd.DataFrame, RowProblems]:
         typed[column] = parsed
         for row_id, value in zip(typed.loc[bad, "_row_id"], raw.loc[bad, column], strict=True):
             problems[int(row_id)].append(
-                (f"parse({column})", f"{label} ({column}): {value!r} không đọc được / cannot be read, expected {expected}")
+                (
+                    f"parse({column})",
+                    f"{label} ({column}): {value!r} không đọc được / cannot be read, expected {expected}",
+                )
             )
     return typed, problems
 
@@ -60,6 +63,8 @@ def _unit_codes(codes: pd.Series, landing: pd.Series) -> pd.Series:
     restored = filled.copy()
     for width in landing.str.len().dropna().unique():
         same_width = landing.str.len() == width
-        lost_zeros = same_width & filled.str.isdigit().fillna(False) & (filled.str.zfill(int(width)) == landing)
+        lost_zeros = (
+            same_width & filled.str.isdigit().fillna(False) & (filled.str.zfill(int(width)) == landing)
+        )
         restored = restored.mask(lost_zeros, landing)
     return restored

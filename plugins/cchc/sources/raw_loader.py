@@ -32,12 +32,13 @@ class FileLoad:
 def load_file(conn: psycopg.Connection, item: LandingFile) -> FileLoad:
     checksum = item.checksum()
     existing = conn.execute(
-        "select file_id, is_current, status, rows_read, reason from raw.landing_file where path = %s and checksum = %s",
+        "select file_id, is_current, rows_read, reason from raw.landing_file "
+        "where path = %s and checksum = %s",
         (item.relative_path, checksum),
     ).fetchone()
     conn.rollback()
     if existing and existing[1]:
-        file_id, _current, status, rows_read, reason = existing
+        file_id, _current, rows_read, reason = existing
         return FileLoad(item.relative_path, file_id, checksum, "unchanged", rows_read, reason)
 
     spec = DATASETS[item.dataset]
@@ -60,7 +61,8 @@ def load_file(conn: psycopg.Connection, item: LandingFile) -> FileLoad:
         with conn.transaction():
             file_id = _register(conn, item, checksum, existing[0] if existing else None)
             conn.execute(
-                "update raw.landing_file set status = 'rejected', reason = %s, is_current = false where file_id = %s",
+                "update raw.landing_file set status = 'rejected', reason = %s, is_current = false "
+                "where file_id = %s",
                 (error.reason, file_id),
             )
         return FileLoad(item.relative_path, file_id, checksum, "rejected", None, error.reason)
@@ -74,12 +76,19 @@ def _register(conn: psycopg.Connection, item: LandingFile, checksum: str, file_i
         return file_id
     return conn.execute(
         """insert into raw.landing_file
-               (path, checksum, size_bytes, unit_level, unit_code, quarter, dataset, file_format, status, is_current)
+               (path, checksum, size_bytes, unit_level, unit_code, quarter, dataset, file_format,
+                status, is_current)
            values (%s, %s, %s, %s, %s, %s, %s, %s, 'loaded', false)
            returning file_id""",
         (
-            item.relative_path, checksum, item.path.stat().st_size, item.unit_level, item.unit_code,
-            item.quarter, item.dataset, item.file_format,
+            item.relative_path,
+            checksum,
+            item.path.stat().st_size,
+            item.unit_level,
+            item.unit_code,
+            item.quarter,
+            item.dataset,
+            item.file_format,
         ),
     ).fetchone()[0]
 

@@ -10,7 +10,15 @@ from cchc.config import reference_dir
 from cchc.warehouse.copy_loader import copy_rows
 from cchc.warehouse.sql_files import execute_file, fetch_all
 
-ADMIN_UNIT_COLUMNS = ("unit_code", "unit_level", "unit_name", "parent_code", "province_code", "valid_from", "valid_to")
+ADMIN_UNIT_COLUMNS = (
+    "unit_code",
+    "unit_level",
+    "unit_name",
+    "parent_code",
+    "province_code",
+    "valid_from",
+    "valid_to",
+)
 
 
 def load_admin_units(conn: psycopg.Connection) -> int:
@@ -28,7 +36,9 @@ def load_admin_units(conn: psycopg.Connection) -> int:
                 "valid_from text, valid_to text) on commit drop"
             )
             copy_rows(
-                conn, "pg_temp.admin_unit_load", ADMIN_UNIT_COLUMNS,
+                conn,
+                "pg_temp.admin_unit_load",
+                ADMIN_UNIT_COLUMNS,
                 ([row[c] for c in ADMIN_UNIT_COLUMNS] for row in reader),
             )
             return execute_file(conn, "core/dim_admin_unit.sql")

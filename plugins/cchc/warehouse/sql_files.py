@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
 import psycopg
@@ -11,7 +11,7 @@ from psycopg import sql
 from cchc.config import sql_dir
 
 
-@lru_cache(maxsize=None)
+@cache
 def read_sql(relative_path: str) -> str:
     """Text of `include/sql/<relative_path>`; the name says the relation it builds."""
     path = sql_dir() / relative_path
@@ -27,7 +27,9 @@ def execute_file(conn: psycopg.Connection, relative_path: str, params: dict[str,
         return cur.rowcount
 
 
-def fetch_all(conn: psycopg.Connection, relative_path: str, params: dict[str, Any] | None = None) -> list[tuple]:
+def fetch_all(
+    conn: psycopg.Connection, relative_path: str, params: dict[str, Any] | None = None
+) -> list[tuple]:
     """Rows of one query file."""
     with conn.cursor() as cur:
         cur.execute(read_sql(relative_path), params or {})

@@ -1,0 +1,108 @@
+"""The real DAG, run by `airflow dags test` in its own process, against a real warehouse database."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from cchc.generate.dossiers import generate_province
+from cchc.quarters import Quarter
+from tests.conftest import REPO_ROOT
+
+pytestmark = pytest.mark.e2e
+
+AIRFLOW = str(Path(sys.executable).with_name("airflow"))
+
+
+@pytest.fixture(scope="module")
+def airflow_env(tmp_path_factory) -> dict[str, str]:
+    home = tmp_path_factory.mktemp("airflow_home")
+    env = {
+        **os.environ,
+        "AIRFLOW_HOME": str(home),
+        "AIRFLOW__CORE__DAGS_FOLDER": str(REPO_ROOT / "dags"),
+        "AIRFLOW__CORE__PLUGINS_FOLDER": str(REPO_ROOT / "plugins"),
+        "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
+        "GX_ANALYTICS_ENABLED": "False",
+    }
+    migrate = subprocess.run(
+        [AIRFLOW, "db", "migrate"], env=env, capture_output=True, text=True, timeout=600, check=False
+    )
+    assert migrate.returncode == 0, migrate.stderr[-3000:]
+    return env
+
+
+def dags_test(env: dict[str, str], run_date: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [AIRFLOW, "dags", "test", "cchc_quarterly_refresh", run_date],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
+    )
+
+
+def test_dags_test_refreshes_the_quarter_of_its_interval(airflow_env, warehouse_db, tmp_path, conn):
+    landing = tmp_path / "landing"
+    generate_province(
+        landing, "87", [Quarter(2024, 1), Quarter(2024, 2)], per_unit_quarter=10, districts=["868"]
+    )
+    env = {**airflow_env, "WAREHOUSE_URL": warehouse_db, "CCHC_LANDING": str(landing)}
+
+    result = dags_test(env, "2024-07-01")
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output[-4000:]
+    assert "state=success" in output, output[-4000:]
+
+    # The interval 2024-04-01 -> 2024-07-01 is 2024Q2, and nothing else was built.
+    assert conn.execute("select distinct quarter from mart.unit_quarter_indicators").fetchall() == [
+        ("2024Q2",)
+    ]
+    town = conn.execute(
+        "select unit_name, received, resolved, reporting_units from mart.unit_quarter_indicators "
+        "where quarter = '2024Q2' and unit_code = '868'"
+    ).fetchone()
+    facts = conn.execute(
+        "select count(*) filter (where received_on >= '2024-04-01') "
+        "from core.fct_dossier where quarter = '2024Q2'"
+    ).fetchone()[0]
+    assert town[1] == facts > 0
+    assert town[3] == len(list(landing.glob("*/*/2024Q2/dossiers.csv")))
+    run = conn.execute("select trigger, status from audit.pipeline_run").fetchall()
+    assert run == [("airflow", "success")]
+    tasks = conn.execute("select task_id, status from audit.task_run order by started_at").fetchall()
+    assert [t for t, _ in tasks] == [
+        "prepare_warehouse",
+        "load_raw_files",
+        "validate_and_stage",
+        "build_core",
+        "build_marts",
+        "check_run",
+    ]
+    assert {s for _, s in tasks} == {"success"}
+
+
+def test_a_rejected_file_fails_the_run_after_loading_the_rest(airflow_env, warehouse_db, tmp_path, conn):
+    landing = tmp_path / "landing"
+    generate_province(landing, "87", [Quarter(2024, 2)], per_unit_quarter=5, districts=["868"])
+    broken = landing / "commune" / "30001" / "2024Q2" / "dossiers.csv"
+    broken.parent.mkdir(parents=True)
+    broken.write_bytes(b"")
+    env = {**airflow_env, "WAREHOUSE_URL": warehouse_db, "CCHC_LANDING": str(landing)}
+
+    result = dags_test(env, "2024-07-01")
+    output = result.stdout + result.stderr
+    assert "commune/30001/2024Q2/dossiers.csv" in output
+    assert conn.execute("select status from audit.pipeline_run").fetchall() == [("failed",)]
+    built = conn.execute(
+        "select count(*) from mart.unit_quarter_indicators where quarter = '2024Q2'"
+    ).fetchone()[0]
+    assert built > 0
+    check = conn.execute("select status, error from audit.task_run where task_id = 'check_run'").fetchall()
+    assert len(check) == 1, "a data problem must not be retried"
+    assert check[0][0] == "failed" and "30001" in check[0][1]
