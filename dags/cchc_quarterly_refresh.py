@@ -69,14 +69,7 @@ def cchc_quarterly_refresh():
     def check_run(**context) -> dict:
         return run_step("check_run", context)
 
-    (
-        prepare_warehouse()
-        >> load_raw_files()
-        >> validate_and_stage()
-        >> build_core()
-        >> build_marts()
-        >> check_run()
-    )
+    (prepare_warehouse() >> load_raw_files() >> validate_and_stage() >> build_core() >> build_marts() >> check_run())
 
 
 cchc_quarterly_refresh()

@@ -66,9 +66,7 @@ def warehouse_db(server_url: str, template_db: str) -> Iterator[str]:
     name = f"cchc_test_{uuid.uuid4().hex[:10]}"
     with psycopg.connect(server_url, autocommit=True) as admin:
         admin.execute(
-            sql.SQL("create database {} template {}").format(
-                sql.Identifier(name), sql.Identifier(template_db)
-            )
+            sql.SQL("create database {} template {}").format(sql.Identifier(name), sql.Identifier(template_db))
         )
     yield with_database(server_url, name)
     _drop(server_url, name)

@@ -102,9 +102,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="cchc", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
 
-    refresh = sub.add_parser(
-        "refresh", help="run the quarterly refresh in this process (same tasks as the DAG)"
-    )
+    refresh = sub.add_parser("refresh", help="run the quarterly refresh in this process (same tasks as the DAG)")
     refresh.add_argument("--quarter", type=_quarter, required=True, help="e.g. 2024Q2")
     refresh.add_argument("--landing", help="landing zone (default: $CCHC_LANDING or data/landing)")
     refresh.set_defaults(func=cmd_refresh)

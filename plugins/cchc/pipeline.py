@@ -109,20 +109,17 @@ def load_raw_files(ctx: RefreshContext) -> dict[str, Any]:
         loads = [load_file(conn, item) for item in loadable]
         with conn.transaction(), conn.cursor() as cur:
             cur.executemany(
-                """insert into audit.file_load (run_id, file_id, path, checksum, status, reason, rows_read)
-                   values (%s, %s, %s, %s, %s, %s, %s)
-                   on conflict (run_id, file_id) do update set status = excluded.status,
-                       reason = excluded.reason, rows_read = excluded.rows_read""",
+                read_sql("audit/file_read.sql"),
                 [
-                    (
-                        ctx.run_id,
-                        f.file_id,
-                        f.relative_path,
-                        f.checksum,
-                        "rejected" if f.status == "rejected" else "loaded",
-                        f.reason,
-                        f.rows_read,
-                    )
+                    {
+                        "run_id": ctx.run_id,
+                        "file_id": f.file_id,
+                        "path": f.relative_path,
+                        "checksum": f.checksum,
+                        "status": "rejected" if f.status == "rejected" else "loaded",
+                        "reason": f.reason,
+                        "rows_read": f.rows_read,
+                    }
                     for f in loads
                 ],
             )
@@ -161,16 +158,13 @@ def validate_and_stage(ctx: RefreshContext) -> dict[str, Any]:
             empty_partition(conn, STAGING_TABLE, str(ctx.quarter))
             staged = copy_rows(conn, STAGING_TABLE, STAGING_COLUMNS, _records(good, STAGING_COLUMNS))
             ensure_partition(conn, "quarantine.rejected_row", str(ctx.quarter))
-            conn.execute(
-                "delete from quarantine.rejected_row where quarter = %s and dataset = %s",
-                (str(ctx.quarter), DOSSIERS.name),
+            execute_file(
+                conn, "quarantine/clear_dataset_quarter.sql", {"quarter": str(ctx.quarter), "dataset": DOSSIERS.name}
             )
             quarantined = copy_rows(
                 conn, "quarantine.rejected_row", QUARANTINE_COLUMNS, _quarantine_rows(ctx, raw, problems)
             )
-            execute_file(
-                conn, "audit/file_load_counts.sql", {"run_id": ctx.run_id, "quarter": str(ctx.quarter)}
-            )
+            execute_file(conn, "audit/file_load_counts.sql", {"run_id": ctx.run_id, "quarter": str(ctx.quarter)})
         summary.update(
             rows=len(typed),
             staged=staged,
@@ -210,12 +204,9 @@ def check_run(ctx: RefreshContext) -> dict[str, Any]:
             rejected = fetch_all(conn, "audit/rejected_files.sql", params)
             misplaced = fetch_all(conn, "audit/landing_problems.sql", params)
             conn.rollback()
-            summary.update(
-                unbalanced=len(unbalanced), rejected_files=len(rejected), landing_problems=len(misplaced)
-            )
+            summary.update(unbalanced=len(unbalanced), rejected_files=len(rejected), landing_problems=len(misplaced))
             messages = [
-                f"{path}: read {read}, loaded {loaded}, quarantined {quar}"
-                for path, read, loaded, quar in unbalanced
+                f"{path}: read {read}, loaded {loaded}, quarantined {quar}" for path, read, loaded, quar in unbalanced
             ]
             messages += [f"{path}: rejected: {reason}" for path, reason in rejected]
             messages += [f"{path}: {reason}" for path, reason in misplaced]

@@ -49,9 +49,7 @@ def dags_test(env: dict[str, str], run_date: str) -> subprocess.CompletedProcess
 
 def test_dags_test_refreshes_the_quarter_of_its_interval(airflow_env, warehouse_db, tmp_path, conn):
     landing = tmp_path / "landing"
-    generate_province(
-        landing, "87", [Quarter(2024, 1), Quarter(2024, 2)], per_unit_quarter=10, districts=["868"]
-    )
+    generate_province(landing, "87", [Quarter(2024, 1), Quarter(2024, 2)], per_unit_quarter=10, districts=["868"])
     env = {**airflow_env, "WAREHOUSE_URL": warehouse_db, "CCHC_LANDING": str(landing)}
 
     result = dags_test(env, "2024-07-01")
@@ -60,16 +58,13 @@ def test_dags_test_refreshes_the_quarter_of_its_interval(airflow_env, warehouse_
     assert "state=success" in output, output[-4000:]
 
     # The interval 2024-04-01 -> 2024-07-01 is 2024Q2, and nothing else was built.
-    assert conn.execute("select distinct quarter from mart.unit_quarter_indicators").fetchall() == [
-        ("2024Q2",)
-    ]
+    assert conn.execute("select distinct quarter from mart.unit_quarter_indicators").fetchall() == [("2024Q2",)]
     town = conn.execute(
         "select unit_name, received, resolved, reporting_units from mart.unit_quarter_indicators "
         "where quarter = '2024Q2' and unit_code = '868'"
     ).fetchone()
     facts = conn.execute(
-        "select count(*) filter (where received_on >= '2024-04-01') "
-        "from core.fct_dossier where quarter = '2024Q2'"
+        "select count(*) filter (where received_on >= '2024-04-01') from core.fct_dossier where quarter = '2024Q2'"
     ).fetchone()[0]
     assert town[1] == facts > 0
     assert town[3] == len(list(landing.glob("*/*/2024Q2/dossiers.csv")))
@@ -99,9 +94,7 @@ def test_a_rejected_file_fails_the_run_after_loading_the_rest(airflow_env, wareh
     output = result.stdout + result.stderr
     assert "commune/30001/2024Q2/dossiers.csv" in output
     assert conn.execute("select status from audit.pipeline_run").fetchall() == [("failed",)]
-    built = conn.execute(
-        "select count(*) from mart.unit_quarter_indicators where quarter = '2024Q2'"
-    ).fetchone()[0]
+    built = conn.execute("select count(*) from mart.unit_quarter_indicators where quarter = '2024Q2'").fetchone()[0]
     assert built > 0
     check = conn.execute("select status, error from audit.task_run where task_id = 'check_run'").fetchall()
     assert len(check) == 1, "a data problem must not be retried"

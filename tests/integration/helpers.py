@@ -24,9 +24,7 @@ ENGLISH_HEADER = (
 
 def refresh(url: str, landing: Path, quarter: str, run_id: str | None = None) -> dict:
     q = Quarter.parse(quarter)
-    ctx = RefreshContext(
-        q, run_id or f"test__{quarter}__{id(landing)}", landing, warehouse_url=url, trigger="test"
-    )
+    ctx = RefreshContext(q, run_id or f"test__{quarter}__{id(landing)}", landing, warehouse_url=url, trigger="test")
     return run_refresh(ctx, echo=lambda _line: None)
 
 

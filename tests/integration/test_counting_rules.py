@@ -43,10 +43,7 @@ CASES = [
 
 @pytest.fixture
 def quarter_loaded(warehouse_db, tmp_path):
-    rows = [
-        (i, COMMUNE, "1.000001", "Hộ tịch", ch, rec, due, res, "Không", sup)
-        for i, ch, rec, due, res, sup in CASES
-    ]
+    rows = [(i, COMMUNE, "1.000001", "Hộ tịch", ch, rec, due, res, "Không", sup) for i, ch, rec, due, res, sup in CASES]
     write_dossiers(tmp_path, "commune", COMMUNE, "2024Q2", rows)
     refresh(warehouse_db, tmp_path, "2024Q2")
     return warehouse_db
@@ -110,9 +107,7 @@ def test_units_without_an_export_have_no_figures_not_zeros(quarter_loaded, conn)
 
 def test_after_quarter_end_in_local_time_is_quarantined(warehouse_db, tmp_path, conn):
     # 17:30 UTC on 30/06 is 00:30 on 01/07 in Việt Nam: outside 2024Q2.
-    rows = [
-        ("late-night", COMMUNE, "1.000001", "Hộ tịch", "2", "2024-06-30T17:30:00Z", "2024-07-05", "", "", "0")
-    ]
+    rows = [("late-night", COMMUNE, "1.000001", "Hộ tịch", "2", "2024-06-30T17:30:00Z", "2024-07-05", "", "", "0")]
     write_dossiers(tmp_path, "commune", COMMUNE, "2024Q2", rows)
     refresh(warehouse_db, tmp_path, "2024Q2")
     reasons = conn.execute("select reasons from quarantine.rejected_row where quarter = '2024Q2'").fetchall()

@@ -23,9 +23,7 @@ MART_FINGERPRINT = """
 @pytest.fixture
 def sample_landing(tmp_path):
     # Huyện Hồng Ngự (870), Đồng Tháp: its communes and its own desk, two quarters.
-    generate_province(
-        tmp_path, "87", [Quarter(2024, 1), Quarter(2024, 2)], per_unit_quarter=12, districts=["870"]
-    )
+    generate_province(tmp_path, "87", [Quarter(2024, 1), Quarter(2024, 2)], per_unit_quarter=12, districts=["870"])
     return tmp_path
 
 
@@ -54,9 +52,7 @@ def test_every_row_read_is_loaded_or_quarantined(warehouse_db, sample_landing, c
         sum(1 for _ in p.open(encoding="utf-8")) - 1 for p in sample_landing.glob("*/*/2024Q2/dossiers.csv")
     )
     assert sum(row[1] for row in per_file) == lines_in_files
-    staged = conn.execute(
-        "select count(*) from staging.stg_one_stop__dossiers where quarter = '2024Q2'"
-    ).fetchone()
+    staged = conn.execute("select count(*) from staging.stg_one_stop__dossiers where quarter = '2024Q2'").fetchone()
     facts = conn.execute("select count(*) from core.fct_dossier where quarter = '2024Q2'").fetchone()
     assert staged == facts
 

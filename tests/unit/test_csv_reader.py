@@ -99,9 +99,7 @@ def reading_error(name: str) -> UnreadableFileError:
         ("excel_padding.csv", "utf-8", ","),
     ],
 )
-def test_reads_the_same_dossiers_whatever_the_encoding_and_separator(
-    name: str, encoding: str, delimiter: str
-) -> None:
+def test_reads_the_same_dossiers_whatever_the_encoding_and_separator(name: str, encoding: str, delimiter: str) -> None:
     csv_file = read_csv(fixture(name), DOSSIERS)
 
     assert (csv_file.encoding, csv_file.delimiter) == (encoding, delimiter)
@@ -240,9 +238,7 @@ def test_header_with_no_known_column() -> None:
         ("unclosed_quote.csv", 4, "line 4: a quoted value is never closed (truncated file?)", [2, 3]),
     ],
 )
-def test_malformed_record_stops_iteration_at_its_line(
-    name: str, line: int, reason: str, good_lines: list[int]
-) -> None:
+def test_malformed_record_stops_iteration_at_its_line(name: str, line: int, reason: str, good_lines: list[int]) -> None:
     csv_file = read_csv(fixture(name), DOSSIERS)
     rows = csv_file.rows()
     read: list[int] = []

@@ -183,9 +183,7 @@ def test_each_airflow_component_has_a_service(airflow, cmd):
 
 
 def test_every_airflow_service_runs_the_project_image(airflow):
-    assert {
-        name: dockerfile_of(svc) for name, svc in airflow.items() if dockerfile_of(svc) != AIRFLOW_DOCKERFILE
-    } == {}
+    assert {name: dockerfile_of(svc) for name, svc in airflow.items() if dockerfile_of(svc) != AIRFLOW_DOCKERFILE} == {}
 
 
 def test_broker_is_a_redis_service(services, common_env):
@@ -297,9 +295,7 @@ def test_project_folders_are_mounted_where_cchc_and_airflow_look(airflow):
 
 def test_dockerfile_installs_the_project_with_the_constraints():
     instructions = dockerfile_instructions()
-    pins = dict(
-        line.split("==", 1) for line in (ROOT / "constraints.txt").read_text().splitlines() if "==" in line
-    )
+    pins = dict(line.split("==", 1) for line in (ROOT / "constraints.txt").read_text().splitlines() if "==" in line)
     [base] = [args for instr, args in instructions if instr == "FROM"]
     assert base == f"apache/airflow:{pins['apache-airflow']}-python3.11"
     installs = [i for i, (instr, args) in enumerate(instructions) if instr == "RUN" and "pip install" in args]

@@ -26,9 +26,7 @@ FORMAT = "%d/%m/%Y %H:%M"
 
 
 def _files(landing: Path) -> dict[str, bytes]:
-    return {
-        p.relative_to(landing).as_posix(): p.read_bytes() for p in sorted(landing.rglob("*")) if p.is_file()
-    }
+    return {p.relative_to(landing).as_posix(): p.read_bytes() for p in sorted(landing.rglob("*")) if p.is_file()}
 
 
 def _rows(path: Path) -> list[dict[str, str]]:
@@ -117,9 +115,7 @@ def test_carried_over_contract(small):
             now = {r["Mã hồ sơ"]: r for r in _rows(unit_dir / str(quarter) / "dossiers.csv")}
             nxt = {r["Mã hồ sơ"]: r for r in _rows(unit_dir / str(following) / "dossiers.csv")}
             pending = {i for i, r in now.items() if not r["Ngày có kết quả"]}
-            from_before = {
-                i for i, r in nxt.items() if _when(r["Ngày tiếp nhận"]).date() < following.first_day
-            }
+            from_before = {i for i, r in nxt.items() if _when(r["Ngày tiếp nhận"]).date() < following.first_day}
             assert pending == from_before, unit_dir
             for dossier_id in pending:  # same dossier, later state
                 assert [v for k, v in now[dossier_id].items() if k != "Ngày có kết quả"] == [
@@ -132,9 +128,7 @@ def test_carried_over_contract(small):
 
 
 def test_zero_padded_codes_survive_in_files(tmp_path):
-    summary = generate_province(
-        tmp_path, "01", [Quarter(2024, 2)], per_unit_quarter=3, districts=["001"], seed=1
-    )
+    summary = generate_province(tmp_path, "01", [Quarter(2024, 2)], per_unit_quarter=3, districts=["001"], seed=1)
     assert summary.files > 0
     phuc_xa = tmp_path / "commune" / "00001" / "2024Q2" / "dossiers.csv"
     assert (tmp_path / "district" / "001" / "2024Q2" / "dossiers.csv").is_file()

@@ -470,9 +470,7 @@ def received_in(unit: AdminUnit, quarter: Quarter, per_unit_quarter: int, seed: 
             yield make_dossier(rng, unit, procedure, channel, received_at, sequence, supplements, outcome)
 
 
-def _desks(
-    province_code: str, quarters: Sequence[Quarter], districts: Iterable[str] | None
-) -> list[AdminUnit]:
+def _desks(province_code: str, quarters: Sequence[Quarter], districts: Iterable[str] | None) -> list[AdminUnit]:
     wanted = set(districts) if districts is not None else None
     found: dict[str, AdminUnit] = {}
     for quarter in quarters:

@@ -170,9 +170,7 @@ def _write_exact_period(spec: ExactPeriod, landing: Path) -> ScenarioSummary:
             if due_at(received_at, procedure.limit_days + supplements[1]) > last_moment:
                 supplements = (0, 0)
             outcome = "early" if early else "on_time"
-            out.append(
-                make_dossier(rng, unit, procedure, channel, received_at, sequence, supplements, outcome)
-            )
+            out.append(make_dossier(rng, unit, procedure, channel, received_at, sequence, supplements, outcome))
         return out
 
     quarters = quarter_range(Quarter.containing(spec.first), Quarter.containing(spec.last))

@@ -30,9 +30,7 @@ class AdminUnit:
     valid_to: date | None
 
     def valid_on(self, day: date) -> bool:
-        return (self.valid_from is None or self.valid_from <= day) and (
-            self.valid_to is None or day <= self.valid_to
-        )
+        return (self.valid_from is None or self.valid_from <= day) and (self.valid_to is None or day <= self.valid_to)
 
     @property
     def key(self) -> str:

@@ -12,59 +12,52 @@ from typing import Any
 
 import psycopg
 
+from cchc.warehouse.sql_files import execute_file, fetch_all, read_sql
+
 
 def start_run(conn: psycopg.Connection, run_id: str, quarter: str, trigger: str) -> None:
     with conn.transaction():
-        conn.execute(
-            """insert into audit.pipeline_run (run_id, quarter, trigger) values (%s, %s, %s)
-               on conflict (run_id) do update set status = 'running', finished_at = null, message = null""",
-            (run_id, quarter, trigger),
-        )
+        execute_file(conn, "audit/start_run.sql", {"run_id": run_id, "quarter": quarter, "trigger": trigger})
 
 
 def finish_run(conn: psycopg.Connection, run_id: str, status: str, message: str | None = None) -> None:
     with conn.transaction():
-        conn.execute(
-            "update audit.pipeline_run set status = %s, finished_at = now(), message = %s where run_id = %s",
-            (status, message, run_id),
-        )
+        execute_file(conn, "audit/finish_run.sql", {"run_id": run_id, "status": status, "message": message})
 
 
 @contextmanager
 def task_record(conn: psycopg.Connection, run_id: str, task_id: str) -> Iterator[dict[str, Any]]:
     """Record a task's start, then its end with the summary the body filled in, or its error."""
     summary: dict[str, Any] = {}
+    key = {"run_id": run_id, "task_id": task_id}
     with conn.transaction():
-        started_at = conn.execute(
-            """insert into audit.task_run (run_id, task_id, started_at, status)
-               values (%s, %s, clock_timestamp(), 'running') returning started_at""",
-            (run_id, task_id),
-        ).fetchone()[0]
+        key["started_at"] = fetch_all(conn, "audit/task_started.sql", key)[0][0]
     try:
         yield summary
     except BaseException as error:
         if conn.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
             conn.rollback()
-        with conn.transaction():
-            conn.execute(
-                """update audit.task_run set status = 'failed', finished_at = clock_timestamp(), error = %s,
-                   summary = %s where run_id = %s and task_id = %s and started_at = %s""",
-                (str(error)[:4000], json.dumps(summary, default=str), run_id, task_id, started_at),
-            )
+        _task_finished(conn, key, "failed", summary, str(error)[:4000])
         raise
+    _task_finished(conn, key, "success", summary, None)
+
+
+def _task_finished(
+    conn: psycopg.Connection, key: dict[str, Any], status: str, summary: dict[str, Any], error: str | None
+) -> None:
     with conn.transaction():
-        conn.execute(
-            """update audit.task_run set status = 'success', finished_at = clock_timestamp(), summary = %s
-               where run_id = %s and task_id = %s and started_at = %s""",
-            (json.dumps(summary, default=str), run_id, task_id, started_at),
+        execute_file(
+            conn,
+            "audit/task_finished.sql",
+            {**key, "status": status, "summary": json.dumps(summary, default=str), "error": error},
         )
 
 
 def record_landing_problems(conn: psycopg.Connection, run_id: str, problems: list[tuple[str, str]]) -> None:
     with conn.transaction():
-        conn.execute("delete from audit.landing_problem where run_id = %s", (run_id,))
+        execute_file(conn, "audit/landing_problems_clear.sql", {"run_id": run_id})
         with conn.cursor() as cur:
             cur.executemany(
-                "insert into audit.landing_problem (run_id, path, reason) values (%s, %s, %s)",
-                [(run_id, path, reason) for path, reason in problems],
+                read_sql("audit/landing_problem_insert.sql"),
+                [{"run_id": run_id, "path": path, "reason": reason} for path, reason in problems],
             )

@@ -79,9 +79,7 @@ def validate_frame(frame: pd.DataFrame, suite_name: str, parameters: dict[str, A
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
     source = context.data_sources.add_pandas(name="frames")
     asset = source.add_dataframe_asset(name=suite_name)
-    batch = asset.add_batch_definition_whole_dataframe("whole").get_batch(
-        batch_parameters={"dataframe": frame}
-    )
+    batch = asset.add_batch_definition_whole_dataframe("whole").get_batch(batch_parameters={"dataframe": frame})
     suite = ExpectationSuite(name=suite_name, expectations=suite_data["expectations"])
     result = batch.validate(
         suite,

@@ -81,9 +81,7 @@ def _is_vietnamese(char: str) -> bool:
         return True
     decomposed = unicodedata.normalize("NFD", char)
     return (
-        len(decomposed) > 1
-        and decomposed[0] in _VOWELS
-        and all(mark in _VIETNAMESE_MARKS for mark in decomposed[1:])
+        len(decomposed) > 1 and decomposed[0] in _VOWELS and all(mark in _VIETNAMESE_MARKS for mark in decomposed[1:])
     )
 
 
@@ -319,10 +317,7 @@ class CsvFile:
         if count < width:
             return f"line {line_number} has {count} fields, header has {width} (truncated row?)"
         separator = _DELIMITER_NAMES[self.delimiter]
-        return (
-            f"line {line_number} has {count} fields, header has {width} "
-            f"(a value with an unquoted {separator}?)"
-        )
+        return f"line {line_number} has {count} fields, header has {width} (a value with an unquoted {separator}?)"
 
 
 def _records(path: Path, encoding: str, delimiter: str) -> Iterator[tuple[int, list[str] | None, str | None]]:

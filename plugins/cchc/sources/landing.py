@@ -64,18 +64,14 @@ def parse_landing_path(root: Path, path: Path) -> LandingFile | LandingProblem:
     if level not in LEVELS:
         return LandingProblem(relative, f"unknown level {level!r}; expected one of {', '.join(LEVELS)}")
     if not (unit_code.isdigit() and len(unit_code) == LEVELS[level]):
-        return LandingProblem(
-            relative, f"a {level} code is {LEVELS[level]} digits (zero-padded), got {unit_code!r}"
-        )
+        return LandingProblem(relative, f"a {level} code is {LEVELS[level]} digits (zero-padded), got {unit_code!r}")
     if not _QUARTER_RE.match(quarter):
         return LandingProblem(relative, f"quarter folder must look like 2024Q2, got {quarter!r}")
     stem, dot, extension = filename.rpartition(".")
     if not dot or extension.lower() not in FORMATS:
         return LandingProblem(relative, f"file type must be one of {', '.join(FORMATS)}")
     if stem not in KNOWN_DATASETS:
-        return LandingProblem(
-            relative, f"unknown dataset {stem!r}; expected one of {', '.join(KNOWN_DATASETS)}"
-        )
+        return LandingProblem(relative, f"unknown dataset {stem!r}; expected one of {', '.join(KNOWN_DATASETS)}")
     return LandingFile(path, relative, level, unit_code, quarter, stem, extension.lower())
 
 
@@ -110,12 +106,9 @@ def _drop_conflicts(
             continue
         names = ", ".join(item.relative_path for item in group)
         problems.extend(
-            LandingProblem(item.relative_path, f"more than one file for the same dataset: {names}")
-            for item in group
+            LandingProblem(item.relative_path, f"more than one file for the same dataset: {names}") for item in group
         )
     unsupported = [item for item in kept if item.dataset not in DATASETS or item.file_format != "csv"]
     for item in unsupported:
-        problems.append(
-            LandingProblem(item.relative_path, f"no reader yet for {item.dataset} as {item.file_format}")
-        )
+        problems.append(LandingProblem(item.relative_path, f"no reader yet for {item.dataset} as {item.file_format}"))
     return [item for item in kept if item not in unsupported], problems

@@ -63,8 +63,6 @@ def _unit_codes(codes: pd.Series, landing: pd.Series) -> pd.Series:
     restored = filled.copy()
     for width in landing.str.len().dropna().unique():
         same_width = landing.str.len() == width
-        lost_zeros = (
-            same_width & filled.str.isdigit().fillna(False) & (filled.str.zfill(int(width)) == landing)
-        )
+        lost_zeros = same_width & filled.str.isdigit().fillna(False) & (filled.str.zfill(int(width)) == landing)
         restored = restored.mask(lost_zeros, landing)
     return restored

@@ -15,9 +15,7 @@ from psycopg import sql
 from cchc.warehouse.sql_files import qualified
 
 
-def copy_rows(
-    conn: psycopg.Connection, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]
-) -> int:
+def copy_rows(conn: psycopg.Connection, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
     """COPY `rows` (tuples in `columns` order) into `schema.table`; returns rows written."""
     statement = sql.SQL("copy {} ({}) from stdin").format(
         qualified(table), sql.SQL(", ").join(sql.Identifier(c) for c in columns)

@@ -30,11 +30,7 @@ def load_admin_units(conn: psycopg.Connection) -> int:
         if missing:
             raise ValueError(f"{path}: missing columns {sorted(missing)}")
         with conn.transaction():
-            conn.execute(
-                "create temporary table if not exists admin_unit_load "
-                "(unit_code text, unit_level text, unit_name text, parent_code text, province_code text, "
-                "valid_from text, valid_to text) on commit drop"
-            )
+            execute_file(conn, "core/admin_unit_load_table.sql")
             copy_rows(
                 conn,
                 "pg_temp.admin_unit_load",

@@ -27,9 +27,7 @@ def execute_file(conn: psycopg.Connection, relative_path: str, params: dict[str,
         return cur.rowcount
 
 
-def fetch_all(
-    conn: psycopg.Connection, relative_path: str, params: dict[str, Any] | None = None
-) -> list[tuple]:
+def fetch_all(conn: psycopg.Connection, relative_path: str, params: dict[str, Any] | None = None) -> list[tuple]:
     """Rows of one query file."""
     with conn.cursor() as cur:
         cur.execute(read_sql(relative_path), params or {})

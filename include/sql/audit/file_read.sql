@@ -1,0 +1,7 @@
+-- What reading one file gave in this run (staging fills in loaded and quarantined counts).
+insert into audit.file_load (run_id, file_id, path, checksum, status, reason, rows_read)
+values (%(run_id)s, %(file_id)s, %(path)s, %(checksum)s, %(status)s, %(reason)s, %(rows_read)s)
+on conflict (run_id, file_id) do update set
+    status = excluded.status,
+    reason = excluded.reason,
+    rows_read = excluded.rows_read

@@ -1,0 +1,1 @@
+delete from audit.landing_problem where run_id = %(run_id)s

@@ -1,0 +1,1 @@
+update raw.landing_file set is_current = false where file_id = %(file_id)s
