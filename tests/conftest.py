@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import logging
 import os
+import shutil
+import tempfile
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,7 +18,7 @@ FIXTURES = REPO_ROOT / "tests" / "fixtures"
 
 
 @pytest.fixture(scope="session")
-def server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def server_url() -> Iterator[str]:
     """WAREHOUSE_URL's server, else a test-only embedded server (never the demo's data/warehouse)."""
     from cchc.warehouse.connection import embedded_server
 
@@ -24,11 +26,14 @@ def server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     if configured:
         yield configured
         return
-    server = embedded_server(tmp_path_factory.mktemp("pg") / "data", keep_running=False)
+    # A private folder, not pytest's numbered tmp dirs, which a concurrent session may prune.
+    data_dir = Path(tempfile.mkdtemp(prefix="cchc-test-pg-"))
+    server = embedded_server(data_dir / "data", keep_running=False)
     yield server.get_uri("postgres")
     server.cleanup()
     # pgserver's atexit hook logs again after pytest has closed its capture streams.
-    logging.getLogger("pgserver").disabled = True
+    logging.getLogger("pgserver").setLevel(logging.CRITICAL)
+    shutil.rmtree(data_dir, ignore_errors=True)
 
 
 def _drop(server_url: str, name: str) -> None:

@@ -21,34 +21,17 @@ from cchc.config import LOCAL_TZ
 from cchc.quality import audit
 from cchc.quality.expectations import validate_frame
 from cchc.quarters import Quarter
-from cchc.sources.datasets import DOSSIERS
+from cchc.sources.datasets import DATASETS, DatasetSpec
 from cchc.sources.landing import LandingProblem, discover
-from cchc.sources.normalise import normalise_dossiers
+from cchc.sources.normalise import normalise
 from cchc.sources.raw_loader import load_file
 from cchc.warehouse.connection import connect
 from cchc.warehouse.copy_loader import copy_rows
 from cchc.warehouse.migrations import migrate
 from cchc.warehouse.partitions import empty_partition, ensure_partition
 from cchc.warehouse.reference import load_admin_units, units_valid_on
-from cchc.warehouse.sql_files import execute_file, fetch_all, read_sql
+from cchc.warehouse.sql_files import execute_file, execute_template, fetch_all, read_sql
 
-STAGING_TABLE = "staging.stg_one_stop__dossiers"
-STAGING_COLUMNS = (
-    "quarter",
-    "file_id",
-    "line_number",
-    "source_level",
-    "unit_code",
-    "dossier_id",
-    "procedure_code",
-    "field",
-    "channel",
-    "received_at",
-    "due_at",
-    "resolved_at",
-    "returned_by_post",
-    "supplement_requests",
-)
 QUARANTINE_COLUMNS = ("quarter", "dataset", "file_id", "line_number", "checks", "reasons", "raw_values")
 
 
@@ -135,44 +118,57 @@ def load_raw_files(ctx: RefreshContext) -> dict[str, Any]:
 
 
 def validate_and_stage(ctx: RefreshContext) -> dict[str, Any]:
-    """Type the quarter's raw dossiers, run the expectation suite, split rows into staging and quarantine."""
+    """For every dataset: type the quarter's raw rows, run its expectation suite, and split the rows
+    between staging and quarantine (each dataset's quarter replaced in one transaction)."""
     with ctx.connect() as conn, audit.task_record(conn, ctx.run_id, "validate_and_stage") as summary:
-        raw = _raw_frame(conn, ctx.quarter)
-        typed, problems = normalise_dossiers(raw)
         valid_units = sorted(units_valid_on(conn, ctx.quarter.last_day))
         conn.rollback()
-        outcome = validate_frame(
-            typed.drop(columns=["returned_by_post"]),
-            "staging.dossiers",
-            {
-                "valid_unit_codes": valid_units,
-                "quarter_end": pd.Timestamp(ctx.quarter.end_exclusive, tz=LOCAL_TZ),
-            },
-        )
-        for row_id, failures in outcome.errors.items():
-            problems[row_id].extend(failures)
-        rejected = typed["_row_id"].isin(list(problems))
-        good = typed.loc[~rejected].assign(quarter=str(ctx.quarter))
-        with conn.transaction():
-            _lock_quarter(conn, ctx.quarter)
-            empty_partition(conn, STAGING_TABLE, str(ctx.quarter))
-            staged = copy_rows(conn, STAGING_TABLE, STAGING_COLUMNS, _records(good, STAGING_COLUMNS))
-            ensure_partition(conn, "quarantine.rejected_row", str(ctx.quarter))
-            execute_file(
-                conn, "quarantine/clear_dataset_quarter.sql", {"quarter": str(ctx.quarter), "dataset": DOSSIERS.name}
-            )
-            quarantined = copy_rows(
-                conn, "quarantine.rejected_row", QUARANTINE_COLUMNS, _quarantine_rows(ctx, raw, problems)
-            )
-            execute_file(conn, "audit/file_load_counts.sql", {"run_id": ctx.run_id, "quarter": str(ctx.quarter)})
-        summary.update(
-            rows=len(typed),
-            staged=staged,
-            quarantined=quarantined,
-            warnings=sum(len(v) for v in outcome.warnings.values()),
-            expectations_failed=[e["check"] for e in outcome.expectations if not e["success"]],
-        )
+        parameters = {
+            "valid_unit_codes": valid_units,
+            "quarter_end": pd.Timestamp(ctx.quarter.end_exclusive, tz=LOCAL_TZ),
+        }
+        for spec in DATASETS.values():
+            outcome = _stage_dataset(conn, ctx, spec, parameters)
+            if outcome["rows"]:
+                summary[spec.name] = outcome
         return summary
+
+
+def _stage_dataset(
+    conn: psycopg.Connection, ctx: RefreshContext, spec: DatasetSpec, parameters: dict[str, Any]
+) -> dict[str, Any]:
+    quarter = str(ctx.quarter)
+    raw = _raw_frame(conn, spec, quarter)
+    conn.rollback()
+    typed, problems = normalise(raw, spec)
+    outcome = validate_frame(typed, f"staging.{spec.name}", parameters)
+    for row_id, failures in outcome.errors.items():
+        problems[row_id].extend(failures)
+    rejected = typed["_row_id"].isin(list(problems))
+    good = typed.loc[~rejected].assign(quarter=quarter)
+    columns = ("quarter", "file_id", "line_number", "source_level", *spec.column_names)
+    with conn.transaction():
+        _lock_quarter(conn, ctx.quarter)
+        empty_partition(conn, spec.staging_table, quarter)
+        staged = copy_rows(conn, spec.staging_table, columns, _records(good, columns))
+        ensure_partition(conn, "quarantine.rejected_row", quarter)
+        execute_file(conn, "quarantine/clear_dataset_quarter.sql", {"quarter": quarter, "dataset": spec.name})
+        quarantined = copy_rows(
+            conn, "quarantine.rejected_row", QUARANTINE_COLUMNS, _quarantine_rows(quarter, spec, raw, problems)
+        )
+        execute_template(
+            conn,
+            "audit/file_load_counts.sql",
+            {"staging_table": spec.staging_table},
+            {"run_id": ctx.run_id, "quarter": quarter, "dataset": spec.name},
+        )
+    return {
+        "rows": len(typed),
+        "staged": staged,
+        "quarantined": quarantined,
+        "warnings": sum(len(v) for v in outcome.warnings.values()),
+        "expectations_failed": [e["check"] for e in outcome.expectations if not e["success"]],
+    }
 
 
 def build_core(ctx: RefreshContext) -> dict[str, Any]:
@@ -247,9 +243,13 @@ def mark_failed(ctx: RefreshContext, error: BaseException) -> None:
         audit.finish_run(conn, ctx.run_id, "failed", str(error)[:4000])
 
 
-def _raw_frame(conn: psycopg.Connection, quarter: Quarter) -> pd.DataFrame:
-    with conn.cursor() as cur:
-        cur.execute(read_sql("staging/raw_dossiers_of_quarter.sql"), {"quarter": str(quarter)})
+def _raw_frame(conn: psycopg.Connection, spec: DatasetSpec, quarter: str) -> pd.DataFrame:
+    with execute_template(
+        conn,
+        "staging/raw_rows_of_quarter.sql",
+        {"raw_table": f"raw.{spec.name}"},
+        {"quarter": quarter, "dataset": spec.name},
+    ) as cur:
         columns = [d.name for d in cur.description]
         frame = pd.DataFrame(cur.fetchall(), columns=columns, dtype="object")
     frame["_row_id"] = range(len(frame))
@@ -263,20 +263,17 @@ def _records(frame: pd.DataFrame, columns: tuple[str, ...]):
     return subset.itertuples(index=False, name=None)
 
 
-def _quarantine_rows(ctx: RefreshContext, raw: pd.DataFrame, problems: dict[int, list[tuple[str, str]]]):
-    value_columns = DOSSIERS.column_names
+def _quarantine_rows(quarter: str, spec: DatasetSpec, raw: pd.DataFrame, problems: dict[int, list[tuple[str, str]]]):
     by_row = raw.set_index("_row_id")
     for row_id in sorted(problems):
         row = by_row.loc[row_id]
-        checks = [check for check, _reason in problems[row_id]]
-        reasons = [reason for _check, reason in problems[row_id]]
-        values = {column: row[column] for column in value_columns}
+        values = {column: row[column] for column in spec.column_names}
         yield (
-            str(ctx.quarter),
-            DOSSIERS.name,
+            quarter,
+            spec.name,
             int(row["file_id"]),
             int(row["line_number"]),
-            checks,
-            reasons,
+            [check for check, _reason in problems[row_id]],
+            [reason for _check, reason in problems[row_id]],
             json.dumps(values, ensure_ascii=False),
         )

@@ -1,4 +1,4 @@
 update raw.landing_file
 set status = 'loaded', reason = null, rows_read = %(rows_read)s, encoding = %(encoding)s,
-    delimiter = %(delimiter)s, is_current = true
+    delimiter = %(delimiter)s, source_meta = %(source_meta)s::jsonb, is_current = true
 where file_id = %(file_id)s

@@ -10,12 +10,21 @@ from dataclasses import dataclass, field
 
 from cchc.sources.text import fold
 
+KINDS = ("text", "int", "decimal", "percent", "date", "datetime", "bool", "channel")
+
 
 @dataclass(frozen=True)
 class Column:
+    """A column of a dataset: its canonical name, the headers that name it, its type in staging."""
+
     name: str
     aliases: tuple[str, ...] = ()
     required: bool = True
+    kind: str = "text"
+
+    def __post_init__(self) -> None:
+        if self.kind not in KINDS:
+            raise ValueError(f"{self.name}: unknown kind {self.kind!r}")
 
     def header_keys(self) -> set[str]:
         return {fold(self.name), *(fold(alias) for alias in self.aliases)}
@@ -23,8 +32,14 @@ class Column:
 
 @dataclass(frozen=True)
 class DatasetSpec:
+    """A landing dataset. `unit_is_landing`: every row is about the unit its folder names (an
+    empty unit code takes that unit); otherwise rows name other units (e.g. a district's II.06a
+    lists its communes)."""
+
     name: str
     columns: tuple[Column, ...]
+    staging_table: str
+    unit_is_landing: bool = True
     _lookup: dict[str, str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -51,18 +66,127 @@ class DatasetSpec:
 
 DOSSIERS = DatasetSpec(
     name="dossiers",
+    staging_table="staging.stg_one_stop__dossiers",
     columns=(
         Column("dossier_id", ("Mã hồ sơ", "Số hồ sơ", "Ma HS")),
         Column("unit_code", ("Mã đơn vị", "Mã ĐVHC", "Đơn vị"), required=False),
         Column("procedure_code", ("Mã thủ tục", "Mã TTHC", "Thủ tục")),
         Column("field", ("Lĩnh vực",)),
-        Column("channel", ("Hình thức nộp", "Kênh nộp", "Kênh thực hiện", "KenhThucHien")),
-        Column("received_at", ("Ngày tiếp nhận", "Ngày nhận")),
-        Column("due_at", ("Ngày hẹn trả", "Hạn giải quyết")),
-        Column("resolved_at", ("Ngày có kết quả", "Ngày giải quyết", "Ngày trả kết quả"), required=False),
-        Column("returned_by_post", ("Trả kết quả qua BCCI", "Trả qua bưu chính"), required=False),
-        Column("supplement_requests", ("Số lần yêu cầu bổ sung", "Số lần bổ sung"), required=False),
+        Column("channel", ("Hình thức nộp", "Kênh nộp", "Kênh thực hiện", "KenhThucHien"), kind="channel"),
+        Column("received_at", ("Ngày tiếp nhận", "Ngày nhận"), kind="datetime"),
+        Column("due_at", ("Ngày hẹn trả", "Hạn giải quyết"), kind="datetime"),
+        Column(
+            "resolved_at", ("Ngày có kết quả", "Ngày giải quyết", "Ngày trả kết quả"), required=False, kind="datetime"
+        ),
+        Column("returned_by_post", ("Trả kết quả qua BCCI", "Trả qua bưu chính"), required=False, kind="bool"),
+        Column("supplement_requests", ("Số lần yêu cầu bổ sung", "Số lần bổ sung"), required=False, kind="int"),
     ),
 )
 
-DATASETS: dict[str, DatasetSpec] = {DOSSIERS.name: DOSSIERS}
+# Biểu II.06a/VPCP/KSTT as staff fill it: one row per unit or field, columns (3)-(13) of the form.
+ONE_STOP_REPORT = DatasetSpec(
+    name="one_stop_report",
+    staging_table="staging.stg_one_stop__ii06a_rows",
+    unit_is_landing=False,
+    columns=(
+        Column("row_label", ("Đơn vị", "Lĩnh vực", "Tên đơn vị", "Lĩnh vực, công việc giải quyết theo cấp")),
+        Column("unit_code", ("Mã đơn vị", "Mã ĐVHC"), required=False),
+        Column("received_total", ("Tổng số hồ sơ nhận giải quyết", "Tổng số nhận"), kind="int"),
+        Column("received_online", ("Trực tuyến", "Số mới tiếp nhận trực tuyến"), kind="int"),
+        Column("received_direct_postal", ("Trực tiếp, dịch vụ bưu chính", "Số mới tiếp nhận trực tiếp"), kind="int"),
+        Column("received_carried_over", ("Từ kỳ trước", "Kỳ trước chuyển qua"), kind="int"),
+        Column("resolved_total", ("Tổng số hồ sơ đã giải quyết", "Tổng số đã giải quyết"), kind="int"),
+        Column("resolved_early", ("Trước hạn",), kind="int"),
+        Column("resolved_on_time", ("Đúng hạn",), kind="int"),
+        Column("resolved_late", ("Quá hạn",), kind="int"),
+        Column("pending_total", ("Tổng số hồ sơ đang giải quyết", "Tổng số đang giải quyết"), kind="int"),
+        Column("pending_in_time", ("Trong hạn",), kind="int"),
+        Column("pending_overdue", ("Quá hạn (đang giải quyết)", "Đang giải quyết quá hạn"), kind="int"),
+    ),
+)
+
+# Satisfaction survey (SIPAS-style), one row per response; factor scores on the form's own scale.
+SURVEYS = DatasetSpec(
+    name="surveys",
+    staging_table="staging.stg_sipas__survey_responses",
+    columns=(
+        Column("response_id", ("Mã phiếu", "Số phiếu")),
+        Column("unit_code", ("Mã đơn vị",), required=False),
+        Column("surveyed_on", ("Ngày khảo sát", "Ngày đánh giá"), kind="date"),
+        Column("procedure_code", ("Mã thủ tục",), required=False),
+        Column("score_access", ("Tiếp cận dịch vụ",), required=False, kind="decimal"),
+        Column("score_procedure", ("Thủ tục hành chính",), required=False, kind="decimal"),
+        Column("score_staff", ("Công chức giải quyết", "Công chức"), kind="decimal"),
+        Column("score_result", ("Kết quả giải quyết", "Kết quả"), kind="decimal"),
+        Column("score_feedback", ("Tiếp nhận, xử lý góp ý", "Góp ý, phản ánh"), required=False, kind="decimal"),
+        Column("satisfied", ("Hài lòng", "Mức độ hài lòng chung"), kind="bool"),
+    ),
+)
+
+# Inspection findings and criterion scores (e.g. Chỉ thị 29-CT/TU: Trách nhiệm 100%).
+INSPECTIONS = DatasetSpec(
+    name="inspections",
+    staging_table="staging.stg_inspection__findings",
+    unit_is_landing=False,
+    columns=(
+        Column("inspection_id", ("Mã đợt kiểm tra", "Đợt kiểm tra")),
+        Column("unit_code", ("Mã đơn vị",), required=False),
+        Column("inspected_on", ("Ngày kiểm tra",), kind="date"),
+        Column("inspecting_body", ("Đoàn kiểm tra", "Cơ quan kiểm tra"), required=False),
+        Column("criterion", ("Tiêu chí", "Nội dung kiểm tra")),
+        Column("score_percent", ("Kết quả (%)", "Tỷ lệ đạt"), required=False, kind="percent"),
+        Column("finding", ("Tồn tại, hạn chế", "Kết luận"), required=False),
+        Column("corrective_document", ("Văn bản chấn chỉnh", "Số văn bản"), required=False),
+        Column("corrective_issued_on", ("Ngày ban hành văn bản",), required=False, kind="date"),
+        Column("followed_up", ("Đã khắc phục",), required=False, kind="bool"),
+    ),
+)
+
+# CCHC plans with their deadline, and whether the budget was published on the unit's website.
+PLANS = DatasetSpec(
+    name="plans",
+    staging_table="staging.stg_cchc__plans",
+    columns=(
+        Column("plan_id", ("Số kế hoạch", "Số hiệu")),
+        Column("unit_code", ("Mã đơn vị",), required=False),
+        Column("plan_year", ("Năm kế hoạch", "Năm"), kind="int"),
+        Column("title", ("Tên kế hoạch", "Trích yếu")),
+        Column("issued_on", ("Ngày ban hành",), kind="date"),
+        Column("deadline", ("Hạn ban hành", "Thời hạn"), kind="date"),
+        Column("budget_published", ("Công khai ngân sách", "Đã công khai ngân sách"), required=False, kind="bool"),
+        Column("budget_published_on", ("Ngày công khai ngân sách",), required=False, kind="date"),
+    ),
+)
+
+# The procedure catalogue a unit applies, with its online service level.
+PROCEDURES = DatasetSpec(
+    name="procedures",
+    staging_table="staging.stg_tthc__procedures",
+    unit_is_landing=False,
+    columns=(
+        Column("procedure_code", ("Mã thủ tục", "Mã TTHC")),
+        Column("procedure_name", ("Tên thủ tục", "Tên TTHC")),
+        Column("field", ("Lĩnh vực",)),
+        Column("level", ("Cấp thực hiện", "Cấp")),
+        Column("online_level", ("Mức độ DVC", "Mức độ dịch vụ công trực tuyến", "Mức độ")),
+        Column("processing_days", ("Thời hạn giải quyết", "Số ngày giải quyết"), required=False, kind="int"),
+    ),
+)
+
+# Chỉ số CCHC (PAR INDEX) by area: self-assessed and appraised scores.
+PAR_INDEX = DatasetSpec(
+    name="par_index",
+    staging_table="staging.stg_par_index__scores",
+    columns=(
+        Column("unit_code", ("Mã đơn vị",), required=False),
+        Column("year", ("Năm đánh giá", "Năm"), kind="int"),
+        Column("area", ("Lĩnh vực", "Tiêu chí", "Lĩnh vực, tiêu chí")),
+        Column("max_score", ("Điểm tối đa",), kind="decimal"),
+        Column("self_score", ("Điểm tự đánh giá", "Tự đánh giá"), kind="decimal"),
+        Column("appraised_score", ("Điểm thẩm định", "Thẩm định"), required=False, kind="decimal"),
+    ),
+)
+
+DATASETS: dict[str, DatasetSpec] = {
+    spec.name: spec for spec in (DOSSIERS, ONE_STOP_REPORT, SURVEYS, INSPECTIONS, PLANS, PROCEDURES, PAR_INDEX)
+}

@@ -17,16 +17,7 @@ from cchc.sources.datasets import DATASETS
 
 LEVELS = {"province": 2, "district": 3, "commune": 5}
 FORMATS = ("csv", "xlsx", "json")
-# Datasets the pipeline has readers for; other known dataset names are reported as not yet loaded.
-KNOWN_DATASETS = (
-    "dossiers",
-    "one_stop_report",
-    "surveys",
-    "inspections",
-    "plans",
-    "procedures",
-    "par_index",
-)
+KNOWN_DATASETS = tuple(DATASETS)
 _QUARTER_RE = re.compile(r"^\d{4}Q[1-4]$")
 
 
@@ -108,7 +99,4 @@ def _drop_conflicts(
         problems.extend(
             LandingProblem(item.relative_path, f"more than one file for the same dataset: {names}") for item in group
         )
-    unsupported = [item for item in kept if item.dataset not in DATASETS or item.file_format != "csv"]
-    for item in unsupported:
-        problems.append(LandingProblem(item.relative_path, f"no reader yet for {item.dataset} as {item.file_format}"))
-    return [item for item in kept if item not in unsupported], problems
+    return kept, problems

@@ -1,35 +1,47 @@
-"""Raw dossier text -> typed staging columns, with a reason for every value that cannot be read.
+"""Raw text -> typed staging columns, with a reason for every value that cannot be read.
 
-Parse failures are reported per row here (with the offending text), before expectations run, so
-a quarantined row says "'31/02/2024' is not a date" rather than only "received date is missing".
+One function serves every dataset: each column's `kind` (datasets.py) picks its parser. Parse
+failures are reported per row here, with the offending text, before expectations run, so a
+quarantined row says "'31/02/2024' cannot be read" rather than only "received date is missing".
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 
 import pandas as pd
 
-from cchc.sources.parse import parse_channel, parse_datetime, parse_int, parse_yes_no
+from cchc.sources.datasets import DatasetSpec
+from cchc.sources.parse import (
+    parse_channel,
+    parse_date,
+    parse_datetime,
+    parse_decimal,
+    parse_int,
+    parse_percent,
+    parse_yes_no,
+)
 
-# Column -> (Vietnamese label, parser, what a good value is).
-_PARSED = {
-    "channel": ("Hình thức nộp", parse_channel, "Trực tiếp / Trực tuyến / Bưu chính or 1 / 2 / 3"),
-    "received_at": ("Ngày tiếp nhận", parse_datetime, "a date dd/mm/yyyy [HH:MM] or ISO"),
-    "due_at": ("Ngày hẹn trả", parse_datetime, "a date dd/mm/yyyy [HH:MM] or ISO"),
-    "resolved_at": ("Ngày có kết quả", parse_datetime, "a date dd/mm/yyyy [HH:MM] or ISO"),
-    "returned_by_post": ("Trả kết quả qua BCCI", parse_yes_no, "Có / Không"),
-    "supplement_requests": ("Số lần yêu cầu bổ sung", parse_int, "a whole number"),
+Parser = Callable[[pd.Series], tuple[pd.Series, pd.Series]]
+_PARSERS: dict[str, tuple[Parser, str]] = {
+    "int": (parse_int, "a whole number"),
+    "decimal": (parse_decimal, "a number such as 12 or 1.234,5"),
+    "percent": (parse_percent, "a percentage such as 94 or 94%"),
+    "date": (parse_date, "a date dd/mm/yyyy or ISO"),
+    "datetime": (parse_datetime, "a date dd/mm/yyyy [HH:MM] or ISO"),
+    "bool": (parse_yes_no, "Có / Không"),
+    "channel": (parse_channel, "Trực tiếp / Trực tuyến / Bưu chính or 1 / 2 / 3"),
 }
-_TEXT = ("dossier_id", "unit_code", "procedure_code", "field")
+META_COLUMNS = ("_row_id", "file_id", "line_number", "source_level", "landing_unit_code")
 
 RowProblems = dict[int, list[tuple[str, str]]]
 
 
-def normalise_dossiers(raw: pd.DataFrame) -> tuple[pd.DataFrame, RowProblems]:
-    """Typed frame (same index, plus `_row_id`) and parse problems keyed by `_row_id`.
+def normalise(raw: pd.DataFrame, spec: DatasetSpec) -> tuple[pd.DataFrame, RowProblems]:
+    """Typed frame (same index) and parse problems keyed by `_row_id`.
 
-    `raw` holds text columns as received plus `landing_unit_code` and `_row_id`.
+    `raw` holds the spec's columns as text plus the META_COLUMNS.
     """
     typed = pd.DataFrame(index=raw.index)
     typed["_row_id"] = raw["_row_id"].astype("int64")
@@ -37,29 +49,36 @@ def normalise_dossiers(raw: pd.DataFrame) -> tuple[pd.DataFrame, RowProblems]:
     typed["line_number"] = raw["line_number"].astype("int64")
     typed["source_level"] = raw["source_level"]
     typed["landing_unit_code"] = raw["landing_unit_code"]
-    for column in _TEXT:
-        text = raw[column].astype("string").str.strip()
-        typed[column] = text.mask(text == "")
-    typed["unit_code"] = _unit_codes(typed["unit_code"], raw["landing_unit_code"])
 
     problems: RowProblems = defaultdict(list)
-    for column, (label, parser, expected) in _PARSED.items():
-        parsed, bad = parser(raw[column].astype("string"))
-        typed[column] = parsed
-        for row_id, value in zip(typed.loc[bad, "_row_id"], raw.loc[bad, column], strict=True):
+    for column in spec.columns:
+        text = raw[column.name].astype("string")
+        if column.kind == "text":
+            stripped = text.str.strip()
+            typed[column.name] = stripped.mask(stripped == "")
+            continue
+        parser, expected = _PARSERS[column.kind]
+        parsed, bad = parser(text)
+        typed[column.name] = parsed
+        label = column.aliases[0] if column.aliases else column.name
+        for row_id, value in zip(typed.loc[bad, "_row_id"], raw.loc[bad, column.name], strict=True):
             problems[int(row_id)].append(
                 (
-                    f"parse({column})",
-                    f"{label} ({column}): {value!r} không đọc được / cannot be read, expected {expected}",
+                    f"parse({column.name})",
+                    f"{label} ({column.name}): {value!r} không đọc được / cannot be read, expected {expected}",
                 )
             )
+    if "unit_code" in typed:
+        typed["unit_code"] = _unit_codes(typed["unit_code"], raw["landing_unit_code"], spec.unit_is_landing)
     return typed, problems
 
 
-def _unit_codes(codes: pd.Series, landing: pd.Series) -> pd.Series:
-    """Empty codes take the landing folder's unit; a code that lost its leading zeros to a
-    spreadsheet (e.g. 194 for 00194) is restored only when it then equals the folder's unit."""
-    filled = codes.fillna(landing)
+def _unit_codes(codes: pd.Series, landing: pd.Series, fill_from_landing: bool) -> pd.Series:
+    """Codes that lost leading zeros to a spreadsheet (194 for 00194, 87.0 for 87) are restored
+    when they then equal the landing folder's unit; empty codes take that unit where rows are
+    about it."""
+    as_text = codes.str.replace(r"\.0$", "", regex=True)
+    filled = as_text.fillna(landing) if fill_from_landing else as_text
     restored = filled.copy()
     for width in landing.str.len().dropna().unique():
         same_width = landing.str.len() == width

@@ -201,3 +201,14 @@ def parse_channel(values: pd.Series) -> tuple[pd.Series, pd.Series]:
 def parse_yes_no(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Yes/no flags such as 'Trả kết quả qua BCCI' (Có/Không, x, 1/0, yes/no, true/false) as boolean."""
     return _per_distinct(values, _lookup(_YES_NO_BY_KEY, "boolean"))
+
+
+def parse_date(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Calendar dates (Asia/Ho_Chi_Minh) from the same formats as `parse_datetime`; a time part is dropped."""
+    parsed, bad = parse_datetime(values)
+    return parsed.dt.tz_localize(None).dt.normalize(), bad
+
+
+def parse_percent(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Percentages such as `94%`, `94`, `94,5 %` -> 94.5; out-of-range values are left to the expectations."""
+    return parse_decimal(values.astype("string").str.replace("%", "", regex=False).str.strip())

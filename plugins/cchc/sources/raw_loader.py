@@ -7,14 +7,16 @@ rejected and the previous good version stays current, so one bad re-send never e
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 import psycopg
 from psycopg import sql
 
-from cchc.sources.csv_reader import UnreadableFileError, read_csv
+from cchc.sources.csv_reader import UnreadableFileError
 from cchc.sources.datasets import DATASETS
 from cchc.sources.landing import LandingFile
+from cchc.sources.readers import open_source, source_meta
 from cchc.warehouse.copy_loader import copy_rows
 from cchc.warehouse.sql_files import execute_file, fetch_all, qualified
 
@@ -42,7 +44,7 @@ def load_file(conn: psycopg.Connection, item: LandingFile) -> FileLoad:
     try:
         with conn.transaction():
             file_id = _register(conn, item, checksum, known_id)
-            source = read_csv(item.path, spec)
+            source = open_source(item, spec)
             columns = spec.column_names
             rows = ((file_id, line, *(values.get(c) for c in columns)) for line, values in source.rows())
             rows_read = copy_rows(conn, f"raw.{item.dataset}", ("file_id", "line_number", *columns), rows)
@@ -54,6 +56,7 @@ def load_file(conn: psycopg.Connection, item: LandingFile) -> FileLoad:
                     "rows_read": rows_read,
                     "encoding": source.encoding,
                     "delimiter": source.delimiter,
+                    "source_meta": json.dumps(source_meta(source), ensure_ascii=False),
                 },
             )
             _supersede_others(conn, item, file_id)

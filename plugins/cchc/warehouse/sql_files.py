@@ -27,6 +27,16 @@ def execute_file(conn: psycopg.Connection, relative_path: str, params: dict[str,
         return cur.rowcount
 
 
+def execute_template(
+    conn: psycopg.Connection, relative_path: str, identifiers: dict[str, str], params: dict[str, Any] | None = None
+) -> psycopg.Cursor:
+    """Execute a file whose `{name}` placeholders are table names, quoted by `qualified`."""
+    statement = sql.SQL(read_sql(relative_path)).format(**{k: qualified(v) for k, v in identifiers.items()})
+    cur = conn.cursor()
+    cur.execute(statement, params or {})
+    return cur
+
+
 def fetch_all(conn: psycopg.Connection, relative_path: str, params: dict[str, Any] | None = None) -> list[tuple]:
     """Rows of one query file."""
     with conn.cursor() as cur:

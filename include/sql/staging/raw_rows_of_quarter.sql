@@ -1,0 +1,13 @@
+-- Raw rows of one dataset ({raw_table}) from the quarter's current, loaded files, with the unit
+-- and level their landing path names.
+select
+    r.*,
+    f.unit_level as source_level,
+    f.unit_code as landing_unit_code
+from {raw_table} as r
+join raw.landing_file as f on f.file_id = r.file_id
+where f.quarter = %(quarter)s
+  and f.dataset = %(dataset)s
+  and f.is_current
+  and f.status = 'loaded'
+order by r.file_id, r.line_number
