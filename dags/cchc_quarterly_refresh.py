@@ -7,8 +7,9 @@ Loads one calendar quarter of one-stop dossier exports from the landing zone
 
 prepare_warehouse → load_raw_files → validate_and_stage → build_core → build_marts → check_run
 
-* The run for the interval 2024-01-01 → 2024-04-01 (Asia/Ho_Chi_Minh) refreshes **2024Q1**; the
-  `quarter` param overrides it for a manual run.
+* Scheduled quarterly (the run for the interval 2024-01-01 → 2024-04-01, Asia/Ho_Chi_Minh, refreshes
+  **2024Q1**) and whenever the three ingest DAGs have published their assets (it then refreshes the
+  quarter their events name). The `quarter` param overrides both for a manual run.
 * Rows failing the `staging.dossiers` expectation suite go to `quarantine.rejected_row` with the reason.
 * `check_run` fails the run (without retries) when a file was rejected, misplaced, or does not balance
   rows read = rows loaded + rows quarantined; everything good has been loaded by then.
@@ -17,31 +18,23 @@ prepare_warehouse → load_raw_files → validate_and_stage → build_core → b
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pendulum
-from airflow.sdk import CronDataIntervalTimetable, Param, dag, task
+from airflow.sdk import AssetAll, AssetOrTimeSchedule, Param, dag, task
 
-from cchc.airflow_adapter import run_step
-
-QUARTERLY = CronDataIntervalTimetable("0 0 1 1,4,7,10 *", timezone="Asia/Ho_Chi_Minh")
+from cchc.airflow_adapter import DEFAULT_ARGS, LEVELS, level_asset, quarterly_timetable, run_step
 
 
 @dag(
     dag_id="cchc_quarterly_refresh",
-    schedule=QUARTERLY,
+    schedule=AssetOrTimeSchedule(
+        timetable=quarterly_timetable(), assets=AssetAll(*(level_asset(level) for level in LEVELS))
+    ),
     start_date=pendulum.datetime(2018, 1, 1, tz="Asia/Ho_Chi_Minh"),
     catchup=False,
     max_active_runs=1,
     doc_md=__doc__,
     tags=["cchc", "warehouse", "quarterly"],
-    default_args={
-        "owner": "cchc-data",
-        "retries": 2,
-        "retry_delay": timedelta(minutes=2),
-        "retry_exponential_backoff": 2.0,
-        "max_retry_delay": timedelta(minutes=20),
-    },
+    default_args=DEFAULT_ARGS,
     params={"quarter": Param(None, type=["null", "string"], pattern=r"^\d{4}Q[1-4]$")},
 )
 def cchc_quarterly_refresh():

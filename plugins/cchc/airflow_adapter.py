@@ -1,18 +1,44 @@
-"""The one module of `cchc` that knows Airflow: turns a task's context into a refresh context.
+"""The one module of `cchc` that knows Airflow: schedules, assets, the ingest DAGs' shape, and the
+translation of a task's context into a refresh context.
 
-Imported by the DAG at parse time, so it imports nothing heavy at module level.
+DAG files import it at parse time, so Airflow is imported inside functions and nothing heavy
+(pandas, GX, database drivers) is imported here at all.
 """
 
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 from typing import Any
 
 from cchc.config import LOCAL_TZ, landing_dir
 from cchc.quarters import Quarter
 
 WAREHOUSE_CONN_ID = "cchc_warehouse"
+LEVELS = ("commune", "district", "province")
 log = logging.getLogger(__name__)
+
+DEFAULT_ARGS: dict[str, Any] = {
+    "owner": "cchc-data",
+    "retries": 2,
+    "retry_delay": timedelta(minutes=2),
+    "retry_exponential_backoff": 2.0,
+    "max_retry_delay": timedelta(minutes=20),
+}
+
+
+def quarterly_timetable() -> Any:
+    """Runs at 00:00 on 1 Jan/Apr/Jul/Oct (Việt Nam time) for the quarter that just ended."""
+    from airflow.sdk import CronDataIntervalTimetable
+
+    return CronDataIntervalTimetable("0 0 1 1,4,7,10 *", timezone=LOCAL_TZ)
+
+
+def level_asset(level: str) -> Any:
+    """The asset an ingest DAG updates: the warehouse's raw copy of one level's exports."""
+    from airflow.sdk import Asset
+
+    return Asset(name=f"cchc_raw_{level}", uri=f"cchc://warehouse/raw/{level}", group="cchc")
 
 
 def warehouse_url_from_connection() -> str | None:
@@ -36,17 +62,23 @@ def warehouse_url_from_connection() -> str | None:
 
 
 def quarter_of_run(context: dict[str, Any]) -> Quarter:
-    """The `quarter` param if given, else the quarter of the run's data interval (local time)."""
+    """Which quarter a run is for: the `quarter` param if given; else, for a run triggered by ingest
+    assets, the quarter their latest event names; else the quarter of the data interval (local time)."""
     requested = (context.get("params") or {}).get("quarter")
     if requested:
         return Quarter.parse(requested)
+    events = [event for group in (context.get("triggering_asset_events") or {}).values() for event in group]
+    quarters = [(event.timestamp, (event.extra or {}).get("quarter")) for event in events]
+    named = sorted((stamp, quarter) for stamp, quarter in quarters if quarter)
+    if named:
+        return Quarter.parse(named[-1][1])
     start = context.get("data_interval_start")
     if start is None:
         raise ValueError("this run has no data interval: trigger it with the param quarter, e.g. 2024Q2")
     return Quarter.containing(start.in_timezone(LOCAL_TZ))
 
 
-def run_step(step_name: str, context: dict[str, Any]) -> dict[str, Any]:
+def run_step(step_name: str, context: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
     """Run one pipeline step for this DAG run; data problems fail the task without retries."""
     from airflow.sdk.exceptions import AirflowFailException
 
@@ -61,10 +93,56 @@ def run_step(step_name: str, context: dict[str, Any]) -> dict[str, Any]:
     )
     step = getattr(pipeline, step_name)
     try:
-        return step(ctx)
+        return step(ctx, **kwargs)
     except pipeline.RefreshFailed as error:
         pipeline.mark_failed(ctx, error)
         raise AirflowFailException(str(error)) from error
     except Exception as error:
         pipeline.mark_failed(ctx, error)
         raise
+
+
+def build_ingest_dag(level: str, doc_md: str) -> Any:
+    """discover_files -> load_landing_file (mapped, one task per file) -> publish the level's asset."""
+    import pendulum
+    from airflow.sdk import Param, dag, task
+
+    if level not in LEVELS:
+        raise ValueError(f"unknown level {level!r}")
+    asset = level_asset(level)
+
+    @dag(
+        dag_id=f"cchc_ingest_{level}",
+        schedule=quarterly_timetable(),
+        start_date=pendulum.datetime(2018, 1, 1, tz=LOCAL_TZ),
+        catchup=False,
+        max_active_runs=1,
+        doc_md=doc_md,
+        tags=["cchc", "ingest", level],
+        default_args=DEFAULT_ARGS,
+        params={"quarter": Param(None, type=["null", "string"], pattern=r"^\d{4}Q[1-4]$")},
+    )
+    def ingest() -> None:
+        @task
+        def prepare_warehouse(**context: Any) -> dict:
+            return run_step("prepare_warehouse", context)
+
+        @task
+        def discover_files(**context: Any) -> list[str]:
+            return run_step("discover_files", context, level=level)["files"]
+
+        @task(map_index_template="{{ task.op_kwargs['relative_path'] }}")
+        def load_landing_file(relative_path: str, **context: Any) -> dict:
+            return run_step("load_landing_file", context, relative_path=relative_path)
+
+        @task(outlets=[asset], trigger_rule="none_failed")
+        def publish_asset(loads: list[dict], **context: Any) -> dict:
+            summary = run_step("close_ingest", context, loads=list(loads or []))
+            context["outlet_events"][asset].extra = summary
+            return summary
+
+        files = discover_files()
+        prepare_warehouse() >> files
+        publish_asset(load_landing_file.expand(relative_path=files))
+
+    return ingest()

@@ -22,7 +22,7 @@ from cchc.quality import audit
 from cchc.quality.expectations import validate_frame
 from cchc.quarters import Quarter
 from cchc.sources.datasets import DATASETS, DatasetSpec
-from cchc.sources.landing import LandingProblem, discover
+from cchc.sources.landing import LandingProblem, discover, parse_landing_path
 from cchc.sources.normalise import normalise
 from cchc.sources.raw_loader import load_file
 from cchc.warehouse.connection import connect
@@ -30,7 +30,7 @@ from cchc.warehouse.copy_loader import copy_rows
 from cchc.warehouse.migrations import migrate
 from cchc.warehouse.partitions import empty_partition, ensure_partition
 from cchc.warehouse.reference import load_admin_units, units_valid_on
-from cchc.warehouse.sql_files import execute_file, execute_template, fetch_all, read_sql
+from cchc.warehouse.sql_files import execute_file, execute_template, fetch_all
 
 QUARANTINE_COLUMNS = ("quarter", "dataset", "file_id", "line_number", "checks", "reasons", "raw_values")
 
@@ -74,45 +74,71 @@ def prepare_warehouse(ctx: RefreshContext) -> dict[str, Any]:
             return summary
 
 
-def load_raw_files(ctx: RefreshContext) -> dict[str, Any]:
-    """Discover the quarter's landing files and copy each new or changed one into `raw`."""
-    with ctx.connect() as conn, audit.task_record(conn, ctx.run_id, "load_raw_files") as summary:
+def discover_files(ctx: RefreshContext, level: str | None = None) -> dict[str, Any]:
+    """The quarter's loadable landing files (of one level, or all), after recording every file that
+    does not fit the landing contract or names a unit not valid at its level in the quarter."""
+    with ctx.connect() as conn, audit.task_record(conn, ctx.run_id, "discover_files") as summary:
         files, problems = discover(ctx.landing, ctx.quarter)
         valid_units = units_valid_on(conn, ctx.quarter.last_day)
         conn.rollback()
         loadable = []
         for item in files:
+            if level and item.unit_level != level:
+                continue
             if valid_units.get(item.unit_code) != item.unit_level:
                 reason = f"{item.unit_code} is not a {item.unit_level} valid in {ctx.quarter}"
                 problems.append(LandingProblem(item.relative_path, reason))
             else:
-                loadable.append(item)
-        problem_rows = [(p.relative_path, p.reason) for p in problems]
-        audit.record_landing_problems(conn, ctx.run_id, problem_rows)
-        loads = [load_file(conn, item) for item in loadable]
-        with conn.transaction(), conn.cursor() as cur:
-            cur.executemany(
-                read_sql("audit/file_read.sql"),
-                [
-                    {
-                        "run_id": ctx.run_id,
-                        "file_id": f.file_id,
-                        "path": f.relative_path,
-                        "checksum": f.checksum,
-                        "status": "rejected" if f.status == "rejected" else "loaded",
-                        "reason": f.reason,
-                        "rows_read": f.rows_read,
-                    }
-                    for f in loads
-                ],
+                loadable.append(item.relative_path)
+        in_scope = [p for p in problems if not level or p.relative_path.startswith(f"{level}/")]
+        audit.record_landing_problems(conn, ctx.run_id, [(p.relative_path, p.reason) for p in in_scope])
+        summary.update(
+            files=loadable, landing_problems=[{"path": p.relative_path, "reason": p.reason} for p in in_scope]
+        )
+        return summary
+
+
+def load_landing_file(ctx: RefreshContext, relative_path: str) -> dict[str, Any]:
+    """Copy one landing file into `raw` unless an identical version is already current."""
+    parsed = parse_landing_path(ctx.landing, ctx.landing / relative_path)
+    if isinstance(parsed, LandingProblem):
+        raise ValueError(f"{relative_path}: {parsed.reason}")
+    with ctx.connect() as conn:
+        result = load_file(conn, parsed)
+        with conn.transaction():
+            execute_file(
+                conn,
+                "audit/file_read.sql",
+                {
+                    "run_id": ctx.run_id,
+                    "file_id": result.file_id,
+                    "path": result.relative_path,
+                    "checksum": result.checksum,
+                    "status": "rejected" if result.status == "rejected" else "loaded",
+                    "reason": result.reason,
+                    "rows_read": result.rows_read,
+                },
             )
+    return {
+        "path": result.relative_path,
+        "status": result.status,
+        "rows_read": result.rows_read,
+        "reason": result.reason,
+    }
+
+
+def load_raw_files(ctx: RefreshContext) -> dict[str, Any]:
+    """Discover the quarter's landing files and copy each new or changed one into `raw`."""
+    found = discover_files(ctx)
+    with ctx.connect() as conn, audit.task_record(conn, ctx.run_id, "load_raw_files") as summary:
+        loads = [load_landing_file(ctx, path) for path in found["files"]]
         summary.update(
             files=len(loads),
-            loaded=sum(f.status == "loaded" for f in loads),
-            unchanged=sum(f.status == "unchanged" for f in loads),
-            rejected=[{"path": f.relative_path, "reason": f.reason} for f in loads if f.status == "rejected"],
-            landing_problems=[{"path": path, "reason": reason} for path, reason in problem_rows],
-            rows_read=sum(f.rows_read or 0 for f in loads),
+            loaded=sum(f["status"] == "loaded" for f in loads),
+            unchanged=sum(f["status"] == "unchanged" for f in loads),
+            rejected=[{"path": f["path"], "reason": f["reason"]} for f in loads if f["status"] == "rejected"],
+            landing_problems=found["landing_problems"],
+            rows_read=sum(f["rows_read"] or 0 for f in loads),
         )
         return summary
 
@@ -213,6 +239,21 @@ def check_run(ctx: RefreshContext) -> dict[str, Any]:
                 )
         audit.finish_run(conn, ctx.run_id, "success")
         return summary
+
+
+def close_ingest(ctx: RefreshContext, loads: list[dict[str, Any]]) -> dict[str, Any]:
+    """End an ingest run: its counts become the asset event that schedules the refresh."""
+    summary = {
+        "quarter": str(ctx.quarter),
+        "files": len(loads),
+        "loaded": sum(load["status"] == "loaded" for load in loads),
+        "unchanged": sum(load["status"] == "unchanged" for load in loads),
+        "rejected": sum(load["status"] == "rejected" for load in loads),
+        "rows_read": sum(load["rows_read"] or 0 for load in loads),
+    }
+    with ctx.connect() as conn:
+        audit.finish_run(conn, ctx.run_id, "success", json.dumps(summary))
+    return summary
 
 
 STEPS: tuple[Callable[[RefreshContext], dict[str, Any]], ...] = (

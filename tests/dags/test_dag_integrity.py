@@ -61,15 +61,46 @@ def test_quarterly_refresh_wiring(dagbag):
         assert downstream in dag.get_task(upstream).downstream_task_ids
 
 
-def test_timetable_has_a_real_quarter_interval(dagbag):
+def _cron_timetable(dag):
+    """The cron part of a DAG's schedule (the refresh's is wrapped with its assets)."""
+    return getattr(dag.timetable, "timetable", dag.timetable)
+
+
+def test_every_dag_has_a_real_quarter_interval(dagbag):
     from airflow.timetables.interval import CronDataIntervalTimetable
 
-    sdk_timetable = dagbag.dags["cchc_quarterly_refresh"].timetable
-    timetable = CronDataIntervalTimetable(sdk_timetable.expression, timezone=sdk_timetable.timezone)
     local = pendulum.timezone("Asia/Ho_Chi_Minh")
-    interval = timetable.infer_manual_data_interval(run_after=pendulum.datetime(2024, 7, 1, tz=local))
-    assert interval.start == pendulum.datetime(2024, 4, 1, tz=local)
-    assert interval.end == pendulum.datetime(2024, 7, 1, tz=local)
+    for dag in dagbag.dags.values():
+        sdk_timetable = _cron_timetable(dag)
+        timetable = CronDataIntervalTimetable(sdk_timetable.expression, timezone=sdk_timetable.timezone)
+        interval = timetable.infer_manual_data_interval(run_after=pendulum.datetime(2024, 7, 1, tz=local))
+        assert interval.start == pendulum.datetime(2024, 4, 1, tz=local), dag.dag_id
+        assert interval.end == pendulum.datetime(2024, 7, 1, tz=local), dag.dag_id
+
+
+def test_refresh_runs_when_every_level_is_ingested(dagbag):
+    condition = dagbag.dags["cchc_quarterly_refresh"].timetable.asset_condition
+    assert type(condition).__name__ == "AssetAll"
+    names = {asset.name for asset in condition.objects}
+    produced = {
+        outlet.name
+        for dag_id, dag in dagbag.dags.items()
+        if dag_id.startswith("cchc_ingest_")
+        for task in dag.tasks
+        for outlet in task.outlets
+    }
+    assert names == produced == {"cchc_raw_commune", "cchc_raw_district", "cchc_raw_province"}
+
+
+@pytest.mark.parametrize("level", ["commune", "district", "province"])
+def test_ingest_maps_one_task_per_file(dagbag, level):
+    dag = dagbag.dags[f"cchc_ingest_{level}"]
+    load = dag.get_task("load_landing_file")
+    assert type(load).__name__.endswith("MappedOperator")
+    assert "discover_files" in load.upstream_task_ids
+    publish = dag.get_task("publish_asset")
+    assert publish.trigger_rule == "none_failed"  # an empty level still publishes, so the refresh is not stuck
+    assert [outlet.name for outlet in publish.outlets] == [f"cchc_raw_{level}"]
 
 
 @pytest.mark.parametrize(
@@ -85,6 +116,22 @@ def test_quarter_of_run(start: datetime, params: dict, expected: str):
     from cchc.airflow_adapter import quarter_of_run
 
     assert str(quarter_of_run({"data_interval_start": start, "params": params})) == expected
+
+
+def test_an_asset_triggered_run_refreshes_the_quarter_its_latest_event_names():
+    from types import SimpleNamespace
+
+    from cchc.airflow_adapter import quarter_of_run
+
+    def event(day, quarter):
+        return SimpleNamespace(timestamp=pendulum.datetime(2024, 7, day, tz="UTC"), extra={"quarter": quarter})
+
+    context = {
+        "params": {},
+        "data_interval_start": None,
+        "triggering_asset_events": {"a": [event(2, "2024Q1")], "b": [event(5, "2024Q2"), event(3, "2024Q1")]},
+    }
+    assert str(quarter_of_run(context)) == "2024Q2"
 
 
 def test_a_manual_run_without_interval_or_param_says_what_to_do():

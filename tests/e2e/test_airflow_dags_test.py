@@ -36,9 +36,11 @@ def airflow_env(tmp_path_factory) -> dict[str, str]:
     return env
 
 
-def dags_test(env: dict[str, str], run_date: str) -> subprocess.CompletedProcess:
+def dags_test(
+    env: dict[str, str], run_date: str, dag_id: str = "cchc_quarterly_refresh"
+) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [AIRFLOW, "dags", "test", "cchc_quarterly_refresh", run_date],
+        [AIRFLOW, "dags", "test", dag_id, run_date],
         env=env,
         capture_output=True,
         text=True,
@@ -99,3 +101,22 @@ def test_a_rejected_file_fails_the_run_after_loading_the_rest(airflow_env, wareh
     check = conn.execute("select status, error from audit.task_run where task_id = 'check_run'").fetchall()
     assert len(check) == 1, "a data problem must not be retried"
     assert check[0][0] == "failed" and "30001" in check[0][1]
+
+
+def test_ingest_dag_loads_each_file_of_its_level_in_a_mapped_task(airflow_env, warehouse_db, tmp_path, conn):
+    landing = tmp_path / "landing"
+    generate_province(landing, "87", [Quarter(2024, 2)], per_unit_quarter=5, districts=["868"])
+    env = {**airflow_env, "WAREHOUSE_URL": warehouse_db, "CCHC_LANDING": str(landing)}
+
+    result = dags_test(env, "2024-07-01", dag_id="cchc_ingest_commune")
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output[-4000:]
+    assert "state=success" in output, output[-4000:]
+
+    commune_files = sorted(p.relative_to(landing).as_posix() for p in landing.glob("commune/*/2024Q2/*"))
+    loaded = conn.execute("select path from raw.landing_file where is_current order by path").fetchall()
+    assert [row[0] for row in loaded] == commune_files  # the district desk's file is another DAG's job
+    mapped = conn.execute("select count(*) from audit.task_run where task_id = 'discover_files'").fetchone()[0]
+    assert mapped == 1
+    run = conn.execute("select status, message::jsonb ->> 'files' from audit.pipeline_run").fetchone()
+    assert run == ("success", str(len(commune_files)))
