@@ -137,7 +137,9 @@ def build_ingest_dag(level: str, doc_md: str) -> Any:
 
         @task(outlets=[asset], trigger_rule="none_failed")
         def publish_asset(loads: list[dict], **context: Any) -> dict:
-            summary = run_step("close_ingest", context, loads=list(loads or []))
+            # By index: iterating the lazy XCom sequence asks for one item past the end, which Airflow logs as an error.
+            results = [loads[i] for i in range(len(loads))] if loads else []
+            summary = run_step("close_ingest", context, loads=results)
             context["outlet_events"][asset].extra = summary
             return summary
 
