@@ -4,7 +4,7 @@
 Copies the quarter's `commune/<unit_code>/<YYYYQn>/<dataset>.<csv|xlsx|json>` files from the landing
 zone into the warehouse's `raw` schema, one mapped task per file:
 
-prepare_warehouse → discover_files → load_landing_file (one per file) → publish_asset
+prepare_warehouse → fetch_portal_exports → discover_files → load_landing_file (one per file) → publish_asset
 
 * A file identical to the version already loaded is recognised by its SHA-256 and skipped; a re-sent
   file (same path, new content) replaces exactly its rows.

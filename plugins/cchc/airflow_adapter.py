@@ -15,6 +15,7 @@ from cchc.config import LOCAL_TZ, landing_dir
 from cchc.quarters import Quarter
 
 WAREHOUSE_CONN_ID = "cchc_warehouse"
+PORTAL_CONN_ID = "cchc_portal"
 LEVELS = ("commune", "district", "province")
 log = logging.getLogger(__name__)
 
@@ -102,8 +103,37 @@ def run_step(step_name: str, context: dict[str, Any], **kwargs: Any) -> dict[str
         raise
 
 
+def fetch_from_portal(context: dict[str, Any], level: str) -> dict[str, Any]:
+    """Pull the level's units from the portal when the `cchc_portal` connection exists (its extras
+    name `province` or `units`: {"commune": [...]}); skip the task when it does not."""
+    from airflow.sdk import Connection
+    from airflow.sdk.exceptions import AirflowNotFoundException, AirflowSkipException
+
+    from cchc.sources.portal_api import portal_from_connection
+
+    try:
+        conn = Connection.get(PORTAL_CONN_ID)
+    except AirflowNotFoundException as missing:
+        raise AirflowSkipException(
+            f"no Airflow connection {PORTAL_CONN_ID!r}: files come from the landing zone only"
+        ) from missing
+    extra = conn.extra_dejson or {}
+    units = (extra.get("units") or {}).get(level)
+    if not units and not extra.get("province"):
+        raise AirflowSkipException(f"connection {PORTAL_CONN_ID!r} names no {level} units and no province")
+    return run_step(
+        "fetch_portal_exports",
+        context,
+        client=portal_from_connection(conn),
+        level=level,
+        units=units,
+        province=extra.get("province"),
+    )
+
+
 def build_ingest_dag(level: str, doc_md: str) -> Any:
-    """discover_files -> load_landing_file (mapped, one task per file) -> publish the level's asset."""
+    """fetch_portal_exports (if configured) -> discover_files -> load_landing_file (mapped, one task per
+    file) -> publish the level's asset."""
     import pendulum
     from airflow.sdk import Param, dag, task
 
@@ -128,6 +158,10 @@ def build_ingest_dag(level: str, doc_md: str) -> Any:
             return run_step("prepare_warehouse", context)
 
         @task
+        def fetch_portal_exports(**context: Any) -> dict:
+            return fetch_from_portal(context, level)
+
+        @task(trigger_rule="none_failed")
         def discover_files(**context: Any) -> list[str]:
             return run_step("discover_files", context, level=level)["files"]
 
@@ -144,7 +178,7 @@ def build_ingest_dag(level: str, doc_md: str) -> Any:
             return summary
 
         files = discover_files()
-        prepare_warehouse() >> files
+        prepare_warehouse() >> fetch_portal_exports() >> files
         publish_asset(load_landing_file.expand(relative_path=files))
 
     return ingest()

@@ -54,6 +54,32 @@ def cmd_refresh(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_fetch_portal(args: argparse.Namespace) -> int:
+    import os
+
+    from cchc.pipeline import RefreshContext, fetch_portal_exports
+    from cchc.sources.portal_api import PortalClient, PortalError
+
+    token = os.environ.get("CCHC_PORTAL_TOKEN")
+    if not token:
+        print("error: set CCHC_PORTAL_TOKEN to the portal's API token", file=sys.stderr)
+        return 2
+    ctx = RefreshContext(
+        quarter=args.quarter,
+        run_id=f"cli__fetch__{args.quarter}__{uuid.uuid4().hex[:12]}",
+        landing=Path(args.landing) if args.landing else landing_dir(),
+    )
+    try:
+        result = fetch_portal_exports(
+            ctx, PortalClient(args.base_url, token), args.level, units=args.unit, province=args.province
+        )
+    except PortalError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    print(f"fetched {len(result['files'])} of {result['units']} units into {ctx.landing}")
+    return 0
+
+
 def cmd_show(args: argparse.Namespace) -> int:
     from cchc.reports.terminal import indicator_table
     from cchc.warehouse.connection import connect
@@ -118,6 +144,17 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("--level", choices=("province", "district", "commune"))
     show.add_argument("--province", help="two-digit province code, e.g. 87")
     show.set_defaults(func=cmd_show)
+
+    fetch = sub.add_parser("fetch-portal", help="pull dossiers from the provincial portal's API into the landing zone")
+    fetch.add_argument("--quarter", type=_quarter, required=True)
+    fetch.add_argument(
+        "--base-url", required=True, help="e.g. https://dichvucong.example.gov.vn (token: $CCHC_PORTAL_TOKEN)"
+    )
+    fetch.add_argument("--level", choices=("province", "district", "commune"), default="commune")
+    fetch.add_argument("--unit", action="append", help="unit code to fetch (repeatable)")
+    fetch.add_argument("--province", help="fetch every unit of --level in this province instead")
+    fetch.add_argument("--landing", help="landing zone (default: $CCHC_LANDING or data/landing)")
+    fetch.set_defaults(func=cmd_fetch_portal)
 
     gen = sub.add_parser("generate", help="write sample exports into the landing zone")
     gen.add_argument("--province", default="87", help="two-digit province code (default 87, Đồng Tháp)")

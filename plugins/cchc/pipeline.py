@@ -98,6 +98,40 @@ def discover_files(ctx: RefreshContext, level: str | None = None) -> dict[str, A
         return summary
 
 
+def fetch_portal_exports(
+    ctx: RefreshContext, client: Any, level: str, units: list[str] | None = None, province: str | None = None
+) -> dict[str, Any]:
+    """Pull each unit's dossiers for the quarter from the portal into the landing zone as JSON.
+
+    Units are the ones named, else every unit of `level` in `province` valid in the quarter. A unit
+    that fails after the client's retries does not stop the others; the step then fails naming them
+    (a refused token stops at once), and a rerun rewrites nothing that is unchanged.
+    """
+    from cchc.sources.portal_api import PortalAuthError, PortalError, write_landing_json
+
+    if not units:
+        if not province:
+            raise ValueError("name the units to fetch, or the province whose units to fetch")
+        with ctx.connect() as conn:
+            valid = fetch_all(conn, "core/admin_units_valid_on.sql", {"day": ctx.quarter.last_day})
+        units = sorted(
+            code for code, unit_level, unit_province in valid if unit_level == level and unit_province == province
+        )
+    written, failed = [], []
+    for unit_code in units:
+        try:
+            path = write_landing_json(client, ctx.landing, level, unit_code, str(ctx.quarter))
+        except PortalAuthError:
+            raise
+        except PortalError as error:
+            failed.append(f"{unit_code}: {error}")
+            continue
+        written.append(path.relative_to(ctx.landing).as_posix())
+    if failed:
+        raise PortalError(f"{len(failed)} of {len(units)} units could not be fetched:\n  " + "\n  ".join(failed))
+    return {"units": len(units), "files": written}
+
+
 def load_landing_file(ctx: RefreshContext, relative_path: str) -> dict[str, Any]:
     """Copy one landing file into `raw` unless an identical version is already current."""
     parsed = parse_landing_path(ctx.landing, ctx.landing / relative_path)

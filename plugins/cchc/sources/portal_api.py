@@ -43,6 +43,7 @@ import http.client
 import json
 import os
 import random
+import ssl
 import tempfile
 import time
 import urllib.error
@@ -130,12 +131,15 @@ class PortalClient:
     # --- paging -----------------------------------------------------------------------------------
 
     def fetch_dossiers(self, unit_code: str, quarter: str) -> Iterator[dict[str, Any]]:
-        """Yield the unit's dossier items for the quarter as the portal sends them, page by page.
+        """Stream the unit's dossier items for the quarter as the portal sends them, one page at a time.
 
-        Raises PortalError after the last page if the pages do not add up to `total`: a caller
-        that must not act on a partial list collects the items first (as `write_landing_json` does).
+        Bad arguments raise ValueError here, before any request. Pages that do not add up to
+        `total` raise PortalError only after the last page: a caller that must not act on a partial
+        list collects the items first (as `write_landing_json` does).
         """
-        unit_code, quarter = _check_unit(unit_code), str(Quarter.parse(quarter))
+        return self._items(_check_unit(unit_code), str(Quarter.parse(quarter)))
+
+    def _items(self, unit_code: str, quarter: str) -> Iterator[dict[str, Any]]:
         page_number: int | None = 1
         total: int | None = None
         count = 0
@@ -224,13 +228,15 @@ class PortalClient:
             with error:
                 self._refuse(url, error)
         except urllib.error.URLError as error:
+            if isinstance(error.reason, ssl.SSLCertVerificationError):
+                raise PortalError(f"{url}: the portal's TLS certificate is not trusted: {error.reason}") from None
             raise _Retryable(self._describe_network(error.reason)) from None
         except (OSError, http.client.HTTPException) as error:
             raise _Retryable(self._describe_network(error)) from None
         if len(body) > MAX_PAGE_BYTES:
             raise PortalError(f"{url}: page larger than {MAX_PAGE_BYTES >> 20} MiB; lower page_size")
         try:
-            return json.loads(body)
+            return json.loads(body, parse_constant=_reject_constant)
         except (ValueError, UnicodeDecodeError) as error:
             raise _Retryable(f"not JSON: {error}", malformed=True) from None
 
@@ -245,11 +251,10 @@ class PortalClient:
             raise _Retryable(f"HTTP {status} {error.reason}", wait)
         if status >= 500:
             raise _Retryable(f"HTTP {status} {error.reason}")
-        detail = _error_detail(error)
         if 300 <= status < 400:
             location = error.headers.get("Location", "?")
             raise PortalError(f"{url}: HTTP {status} redirect to {location} not followed; fix the base URL")
-        raise PortalError(f"{url}: HTTP {status} {error.reason}{detail}")
+        raise PortalError(f"{url}: HTTP {status} {error.reason}{_error_detail(error)}")
 
     def _retry_after(self, value: str | None) -> float | None:
         """Seconds the server asked us to wait (capped at max_backoff), or None for our own backoff."""
@@ -288,6 +293,10 @@ def _error_detail(error: urllib.error.HTTPError) -> str:
         return ""
     message = body.get("error") or body.get("message") if isinstance(body, dict) else None
     return f": {str(message)[:200]}" if message else ""
+
+
+def _reject_constant(name: str) -> NoReturn:
+    raise ValueError(f"{name} is not JSON")
 
 
 def _check_unit(unit_code: str) -> str:

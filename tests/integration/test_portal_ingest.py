@@ -1,0 +1,55 @@
+"""Dossiers pulled from the portal's HTTP API reach the mart like any exported file."""
+
+from __future__ import annotations
+
+import pytest
+
+from cchc.pipeline import RefreshContext, fetch_portal_exports
+from cchc.quarters import Quarter
+from cchc.sources.portal_api import PortalClient, PortalError
+from tests.integration.helpers import mart_row, refresh
+from tests.support.fake_portal import TOKEN, FakePortal, Reply, make_items
+
+pytestmark = pytest.mark.integration
+
+
+def test_portal_dossiers_reach_the_mart(warehouse_db, tmp_path, conn):
+    items = make_items("20194", "2024Q2", 40)
+    with FakePortal(
+        items, unit_code="20194", quarter="2024Q2", script=[Reply.error(503), Reply.error(429, "1")]
+    ) as portal:
+        client = PortalClient(portal.url, TOKEN, page_size=15, sleep=lambda _s: None)
+        ctx = RefreshContext(Quarter(2024, 2), "fetch", tmp_path, warehouse_url=warehouse_db, trigger="test")
+        fetched = fetch_portal_exports(ctx, client, "commune", units=["20194"])
+    assert fetched == {"units": 1, "files": ["commune/20194/2024Q2/dossiers.json"]}
+
+    refresh(warehouse_db, tmp_path, "2024Q2", run_id="portal")
+    row = mart_row(conn, "2024Q2", "20194")
+    assert row["received"] == len(items)
+    assert row["received_online"] == sum(1 for item in items if item["kenh_thuc_hien"] == 2)
+    assert row["received_postal"] == sum(1 for item in items if item["kenh_thuc_hien"] == 3)
+    assert row["pending"] == sum(1 for item in items if item["ngay_co_ket_qua"] is None)
+    file_row = conn.execute("select file_format, encoding, rows_read from raw.landing_file").fetchone()
+    assert file_row == ("json", "utf-8", len(items))
+
+
+def test_a_refetch_of_unchanged_data_is_skipped_by_checksum(warehouse_db, tmp_path, conn):
+    items = make_items("20194", "2024Q2", 12)
+    ctx = RefreshContext(Quarter(2024, 2), "fetch", tmp_path, warehouse_url=warehouse_db, trigger="test")
+    for run in ("first", "second"):
+        with FakePortal(list(reversed(items)) if run == "second" else items) as portal:
+            fetch_portal_exports(
+                ctx, PortalClient(portal.url, TOKEN, sleep=lambda _s: None), "commune", units=["20194"]
+            )
+        result = refresh(warehouse_db, tmp_path, "2024Q2", run_id=run)
+    assert result["load_raw_files"]["unchanged"] == 1
+    assert conn.execute("select count(*) from raw.landing_file").fetchone() == (1,)
+
+
+def test_a_unit_the_portal_keeps_failing_is_named(warehouse_db, tmp_path):
+    with FakePortal(make_items("20194", "2024Q2", 3), script=[Reply.error(500)] * 3) as portal:
+        client = PortalClient(portal.url, TOKEN, max_retries=2, sleep=lambda _s: None)
+        ctx = RefreshContext(Quarter(2024, 2), "fetch", tmp_path, warehouse_url=warehouse_db, trigger="test")
+        with pytest.raises(PortalError, match="1 of 1 units could not be fetched:\n  20194: "):
+            fetch_portal_exports(ctx, client, "commune", units=["20194"])
+    assert not (tmp_path / "commune" / "20194" / "2024Q2" / "dossiers.json").exists()
