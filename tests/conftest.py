@@ -49,6 +49,7 @@ def template_db(server_url: str) -> Iterator[str]:
     """Name of a migrated database holding the admin-unit reference, copied for each test."""
     from cchc.warehouse.connection import connect, ensure_database, with_database
     from cchc.warehouse.migrations import migrate
+    from cchc.warehouse.lineage import load_admin_unit_lineage
     from cchc.warehouse.reference import load_admin_units
 
     name = f"cchc_tmpl_{uuid.uuid4().hex[:10]}"
@@ -56,6 +57,7 @@ def template_db(server_url: str) -> Iterator[str]:
     with connect(with_database(server_url, name)) as conn:
         migrate(conn)
         load_admin_units(conn)
+        load_admin_unit_lineage(conn)
     yield name
     _drop(server_url, name)
 

@@ -28,12 +28,17 @@ def cmd_warehouse_url(_args: argparse.Namespace) -> int:
 def cmd_migrate(_args: argparse.Namespace) -> int:
     from cchc.warehouse.connection import connect
     from cchc.warehouse.migrations import migrate
+    from cchc.warehouse.lineage import load_admin_unit_lineage
     from cchc.warehouse.reference import load_admin_units
 
     with connect() as conn:
         applied = migrate(conn)
         changed = load_admin_units(conn)
-    print(f"migrations applied: {', '.join(applied) or 'none (up to date)'}; admin units changed: {changed}")
+        lineage = load_admin_unit_lineage(conn)
+    print(
+        f"migrations applied: {', '.join(applied) or 'none (up to date)'}; "
+        f"admin units changed: {changed}; lineage rows changed: {lineage}"
+    )
     return 0
 
 

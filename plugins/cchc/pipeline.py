@@ -27,6 +27,7 @@ from cchc.sources.normalise import normalise
 from cchc.sources.raw_loader import load_file
 from cchc.warehouse.connection import connect
 from cchc.warehouse.copy_loader import copy_rows
+from cchc.warehouse.lineage import load_admin_unit_lineage
 from cchc.warehouse.migrations import migrate
 from cchc.warehouse.partitions import empty_partition, ensure_partition
 from cchc.warehouse.reference import load_admin_units, units_valid_on
@@ -71,6 +72,7 @@ def prepare_warehouse(ctx: RefreshContext) -> dict[str, Any]:
         with audit.task_record(conn, ctx.run_id, "prepare_warehouse") as summary:
             summary["migrations_applied"] = applied
             summary["admin_units_changed"] = load_admin_units(conn)
+            summary["lineage_changed"] = load_admin_unit_lineage(conn)
             return summary
 
 
