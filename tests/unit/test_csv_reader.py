@@ -13,8 +13,10 @@ from cchc.sources.csv_reader import (
     UnreadableFileError,
     detect_encoding,
     read_csv,
+    read_sample,
 )
 from cchc.sources.datasets import DOSSIERS
+from cchc.sources.legacy_encodings import encode
 
 pytestmark = pytest.mark.unit
 
@@ -58,6 +60,7 @@ EXPECTED = [
         "supplement_requests": "1",
     },
 ]
+LEGACY_EXTRA_HEADERS = ["Nơi tiếp nhận", "Ghi chú"]
 VIETNAMESE_HEADERS = [
     "Mã hồ sơ",
     "Mã đơn vị",
@@ -198,11 +201,123 @@ def test_utf16_export_is_refused_with_a_fix() -> None:
     assert "save it as 'CSV UTF-8'" in reading_error("utf16.csv").reason
 
 
-def test_legacy_font_encoding_is_not_read_as_windows_1258() -> None:
-    reason = reading_error("vni.csv").reason
+@pytest.mark.parametrize(("name", "encoding"), [("tcvn3.csv", "tcvn3"), ("vni.csv", "vni")])
+def test_legacy_font_encodings_read_to_the_same_rows_as_utf8(name: str, encoding: str) -> None:
+    csv_file = read_csv(fixture(name), DOSSIERS)
 
-    assert "Windows-1258" in reason
-    assert "TCVN3 or VNI" in reason
+    assert (csv_file.encoding, csv_file.delimiter) == (encoding, ",")
+    assert csv_file.source_headers == [*VIETNAMESE_HEADERS, *LEGACY_EXTRA_HEADERS]
+    assert csv_file.unknown_headers == LEGACY_EXTRA_HEADERS
+    rows = list(csv_file.rows())
+    assert rows == list(zip([2, 3, 4], EXPECTED, strict=True))
+    assert [row for _, row in rows] == [row for _, row in read_all("utf8.csv")]
+    for _, row in rows:
+        assert all(unicodedata.is_normalized("NFC", value) for value in row.values())
+
+
+@pytest.mark.parametrize(
+    ("name", "spellings"),
+    [
+        # Bytes from the published charts (TCVN 5712:1993 VN3; VNI-Windows), not from the encoder.
+        (
+            "tcvn3.csv",
+            [b"H\xe9 t\xdech", b"Tr\xf9c tuy\xd5n", b"Ph\xad\xeang H\xdfa Hi\xd6p B\xbec", b"\xa7\xb7 tr\xb6"],
+        ),
+        (
+            "vni.csv",
+            [
+                b"Ho\xe4 t\xf2ch",
+                b"Tr\xf6\xefc tuye\xe1n",
+                b"Ph\xf6\xf4\xf8ng Ho\xf8a Hie\xe4p Ba\xe9c",
+                b"\xd1a\xf5 tra\xfb",
+            ],
+        ),
+    ],
+)
+def test_legacy_fixtures_hold_the_bytes_of_the_published_charts(name: str, spellings: list[bytes]) -> None:
+    data = fixture(name).read_bytes()
+
+    for spelling in spellings:
+        assert spelling in data
+
+
+@pytest.mark.parametrize(("name", "encoding"), [("cp1258.csv", "cp1258"), ("tcvn3.csv", "tcvn3"), ("vni.csv", "vni")])
+def test_detection_picks_the_only_single_byte_reading_that_is_vietnamese(name: str, encoding: str) -> None:
+    readings = read_sample(fixture(name).read_bytes())
+
+    assert [reading.encoding.codec for reading in readings] == ["utf-8", "cp1258", "tcvn3", "vni"]
+    assert readings[0].error is not None
+    chosen = next(reading for reading in readings if reading.encoding.codec == encoding)
+    assert chosen.plausible
+    assert chosen.vietnamese == chosen.words > 0
+    assert chosen.common > 0
+    for other in readings[1:]:
+        if other is not chosen:
+            assert not other.plausible
+            assert other.error is not None or other.share < 0.5, other.describe()
+
+
+def test_windows_1258_reading_of_a_legacy_file_says_what_is_wrong() -> None:
+    readings = {reading.encoding.codec: reading for reading in read_sample(fixture("tcvn3.csv").read_bytes())}
+
+    assert readings["cp1258"].describe().startswith("read as Windows-1258, ")
+    assert "words with diacritics are Vietnamese (not " in readings["cp1258"].describe()
+    assert "on line 1)" in readings["cp1258"].describe()
+
+
+def test_plausible_looking_high_bytes_are_refused() -> None:
+    reason = reading_error("random_high_bytes.bin.csv").reason
+
+    assert reason.startswith("not valid UTF-8 text (byte ")
+    assert "read as TCVN3, 0 of " in reason  # every byte is a TCVN3 letter, no word is Vietnamese
+    assert "Windows-1258" in reason and "VNI" in reason
+    assert reason.endswith("none of them reads as Vietnamese text; save the file as 'CSV UTF-8'")
+
+
+def test_vni_rows_stream_across_chunk_boundaries(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A letter's base and mark bytes may fall in different reads; the decoder must join them."""
+    body = fixture("vni.csv").read_bytes().split(b"\r\n", 1)[1]
+    data = fixture("vni.csv").read_bytes() + body * 60
+    boundary = 8192  # the text layer's read size; shift the file until a letter straddles it
+    for _ in range(200):
+        if data[boundary - 1 : boundary] in (b"a", b"e", b"o", b"u", b"y") and data[boundary] >= 0xC0:
+            break
+        data = b" " + data  # the header's first name is stripped, so padding it changes nothing else
+    else:
+        pytest.fail("no letter straddles the boundary")
+    path = tmp_path / "dossiers.csv"
+    path.write_bytes(data)
+    monkeypatch.setattr(csv_reader, "SAMPLE_BYTES", boundary)  # the sample ends inside that letter too
+
+    csv_file = read_csv(path, DOSSIERS)
+    rows = [row for _, row in csv_file.rows()]
+
+    assert csv_file.encoding == "vni"
+    assert len(rows) == 3 * 61
+    assert rows == EXPECTED * 61
+
+
+def test_legacy_bytes_past_the_sample_that_do_not_decode_stop_the_file(monkeypatch: pytest.MonkeyPatch) -> None:
+    path = fixture("mixed_legacy.csv")
+    data = path.read_bytes()
+    with pytest.raises(UnicodeDecodeError) as decoding:
+        data.decode("vni")
+    vni_part = len(fixture("vni.csv").read_bytes())
+    assert decoding.value.start > vni_part
+    monkeypatch.setattr(csv_reader, "SAMPLE_BYTES", vni_part)
+
+    with pytest.raises(UnreadableFileError) as caught:
+        list(read_csv(path, DOSSIERS).rows())
+
+    offset = decoding.value.start
+    assert f"not valid VNI text (byte 0x{data[offset]:02X} at offset {offset})" in caught.value.reason
+    assert "mixes encodings" in caught.value.reason
+
+
+def test_detection_is_unchanged_by_encoding_the_same_rows_differently() -> None:
+    text = fixture("utf8.csv").read_text(encoding="utf-8")
+    for encoding in ("tcvn3", "vni"):
+        assert detect_encoding(encode(text, encoding)) == encoding
 
 
 def test_missing_required_columns_are_named_in_vietnamese_and_english() -> None:
@@ -303,7 +418,14 @@ def test_rows_stream_lazily_and_can_be_read_again() -> None:
 
 @pytest.mark.parametrize(
     ("name", "encoding"),
-    [("utf8.csv", "utf-8"), ("utf8_bom.csv", "utf-8-sig"), ("cp1258.csv", "cp1258"), ("nfd.csv", "utf-8")],
+    [
+        ("utf8.csv", "utf-8"),
+        ("utf8_bom.csv", "utf-8-sig"),
+        ("cp1258.csv", "cp1258"),
+        ("nfd.csv", "utf-8"),
+        ("tcvn3.csv", "tcvn3"),
+        ("vni.csv", "vni"),
+    ],
 )
 def test_detect_encoding(name: str, encoding: str) -> None:
     assert detect_encoding(fixture(name).read_bytes()) == encoding
@@ -316,6 +438,13 @@ def test_detect_encoding_allows_a_character_cut_by_the_end_of_a_partial_sample()
     assert detect_encoding(data[:cut], complete=False) == "utf-8"
     with pytest.raises(EncodingNotDetectedError):
         detect_encoding(data[:cut], complete=True)
+
+
+def test_detect_encoding_allows_a_vni_letter_cut_by_the_end_of_a_partial_sample() -> None:
+    data = fixture("vni.csv").read_bytes()
+    cut = data.index(b"Tr\xf6\xefc") + 3  # 'ư' read, its tone byte not yet
+
+    assert detect_encoding(data[:cut], complete=False) == "vni"
 
 
 def test_fixtures_are_what_make_fixtures_writes() -> None:

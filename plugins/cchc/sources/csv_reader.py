@@ -1,8 +1,9 @@
 """Reading one landing-zone CSV: encoding, separator, header mapping, and row streaming.
 
 One-stop-desk software exports CSV in whatever the clerk's machine produced: UTF-8 with or without
-a BOM, Windows-1258 (with tone marks as separate combining characters), `,` `;` or tab separators,
-headers in Vietnamese with or without diacritics or in English. The reader settles all of that once
+a BOM, Windows-1258 (with tone marks as separate combining characters), the font encodings TCVN3
+(ABC) and VNI that older provincial systems still write, `,` `;` or tab separators, headers in
+Vietnamese with or without diacritics or in English. The reader settles all of that once
 per file so that staging sees canonical column names and NFC text, and it refuses a file it cannot
 read faithfully with a reason a provincial data engineer can act on, instead of guessing.
 
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import functools
 import re
 import unicodedata
 from collections.abc import Callable, Iterator
@@ -20,6 +22,8 @@ from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 
+# Imported for its side effect: it registers the 'tcvn3' and 'vni' codecs that detection and reading use.
+from cchc.sources import legacy_encodings  # noqa: F401
 from cchc.sources.datasets import Column, DatasetSpec
 from cchc.sources.text import nfc
 
@@ -68,54 +72,136 @@ class EncodingNotDetectedError(ValueError):
 
 # --- encoding detection ---------------------------------------------------------------------------
 
-_TONE_MARKS = "\u0300\u0301\u0303\u0309\u0323"  # huyền, sắc, ngã, hỏi, nặng
-_VOWEL_MARKS = "\u0302\u0306\u031b"  # circumflex (â ê ô), breve (ă), horn (ơ ư)
-_VIETNAMESE_MARKS = frozenset(_TONE_MARKS + _VOWEL_MARKS)
-_VOWELS = frozenset("aeiouyAEIOUY")
+MAX_FOREIGN_SHARE = 0.1
+"""A single-byte reading is plausible when at most this share of its non-ASCII words are not Vietnamese
+(one such word is always allowed once there are MIN_WORDS_FOR_A_SLIP words).
+
+Windows-1258, TCVN3 and VNI decode almost any byte sequence, so a successful decoding proves little:
+read as Windows-1258, 'Trực tuyến' in TCVN3 says 'Trùc tuyƠn' and in VNI 'Tröïc tuyeán', words no
+Vietnamese text contains. The margin leaves room for a foreign name, a typo or two words run together.
+"""
+MIN_WORDS_FOR_A_SLIP = 5
+
 _TYPOGRAPHY = frozenset("\u00a0–—‘’“”…•€₫°")
+_TONE_MARKS = frozenset("\u0300\u0301\u0303\u0309\u0323")  # huyền, sắc, ngã, hỏi, nặng
+_STOP_TONES = frozenset("\u0301\u0323")  # a syllable ending in c, ch, p or t only takes sắc or nặng
+_INITIALS = ("ngh", "ng", "nh", "ch", "gh", "gi", "kh", "ph", "th", "tr", "qu", *"bcdđghklmnprstvx")
+_FINALS = ("ch", "ng", "nh", "c", "m", "n", "p", "t")
+# Vowel groups (without tone) by what may follow them: nothing, a final consonant, or either.
+_OPEN_VOWELS = (
+    "ai", "ao", "au", "ay", "âu", "ây", "eo", "êu", "ia", "iu", "oi", "ôi", "ơi", "ua", "ui", "ưa", "ưi", "ưu", "uơ",
+    "iêu", "yêu", "oai", "oao", "oay", "oeo", "uây", "uôi", "uya", "uyu", "ươi", "ươu",
+)  # fmt: skip
+_CLOSED_VOWELS = ("ă", "â", "oo", "oă", "uâ", "iê", "yê", "uô", "ươ", "uyê")
+_FREE_VOWELS = ("a", "e", "ê", "i", "o", "ô", "ơ", "u", "ư", "y", "oa", "oe", "uê", "uy")
 
 
-def _is_vietnamese(char: str) -> bool:
-    """A non-ASCII character that Vietnamese text written in Windows-1258 can contain."""
-    if char in "đĐ" or char in _TYPOGRAPHY or char in _VIETNAMESE_MARKS:
+def _one_of(options: tuple[str, ...]) -> str:
+    return "(?:" + "|".join(sorted(options, key=len, reverse=True)) + ")"
+
+
+_SYLLABLE = re.compile(
+    f"{_one_of(_INITIALS)}?(?:{_one_of(_OPEN_VOWELS)}|{_one_of(_CLOSED_VOWELS)}{_one_of(_FINALS)}"
+    f"|{_one_of(_FREE_VOWELS)}{_one_of(_FINALS)}?)"
+)
+_ABBREVIATION = re.compile("[BCDĐGHKLMNPQRSTVX]+")  # HĐND, ĐVHC: capitals without a vowel
+_WORD = re.compile(r"(?:[^\W\d_]|[\u0300-\u036f])+|[^\x00-\x7f]")
+_COMMON_SYLLABLES = frozenset((
+    "bổ", "bưu", "cầu", "chính", "chứng", "có", "của", "các", "cấp", "dân", "dựng", "đai", "đất", "đơn", "được",
+    "giải", "hẹn", "hình", "hồ", "hộ", "huyện", "kết", "không", "lần", "lĩnh", "mã", "một", "ngày", "nhà", "nhận",
+    "nộp", "phường", "quả", "quyết", "sơ", "số", "thị", "thủ", "thực", "thức", "tỉnh", "tịch", "tiếp", "trả", "trấn",
+    "trực", "tục", "tuyến", "ủy", "vị", "việc", "vực", "xã", "xây", "yêu", "ở",
+))  # fmt: skip
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _is_vietnamese_word(word: str) -> bool:
+    """A well-formed Vietnamese syllable (one tone, a valid onset, vowel group and final), an
+    abbreviation such as HĐND, or Vietnamese typography; `word` is an NFC token of `_WORD`."""
+    if len(word) == 1 and word in _TYPOGRAPHY:
         return True
-    decomposed = unicodedata.normalize("NFD", char)
-    return (
-        len(decomposed) > 1 and decomposed[0] in _VOWELS and all(mark in _VIETNAMESE_MARKS for mark in decomposed[1:])
-    )
-
-
-def _foreign_letter(text: str) -> str | None:
-    """Why single-byte text is probably another code page, or None if it reads as Vietnamese.
-
-    Every byte decodes in an 8-bit code page, so success proves little: TCVN3 and VNI files
-    decode as Windows-1258 into 'µ', 'ö', 'ñ', 'ø'... which no Vietnamese word contains.
-    """
-    foreign = sorted(char for char in set(text) if ord(char) > 0x7F and not _is_vietnamese(char))
-    if not foreign:
-        return None
-    offset = min(text.index(char) for char in foreign)
-    return (
-        f"read as Windows-1258 it contains {text[offset]!r} at offset {offset}, a character Vietnamese "
-        "text does not use (a TCVN3 or VNI file? save it as 'CSV UTF-8')"
-    )
+    if _ABBREVIATION.fullmatch(word):
+        return True
+    decomposed = unicodedata.normalize("NFD", word.lower())
+    tones = [mark for mark in decomposed if mark in _TONE_MARKS]
+    if len(tones) > 1:
+        return False
+    bare = unicodedata.normalize("NFC", "".join(mark for mark in decomposed if mark not in _TONE_MARKS))
+    if not _SYLLABLE.fullmatch(bare):
+        return False
+    return not (tones and tones[0] not in _STOP_TONES and bare.endswith(("c", "ch", "p", "t")))
 
 
 @dataclass(frozen=True)
 class Encoding:
-    """A candidate encoding: Python codec, name shown to users, and a check of the decoded text."""
+    """A candidate encoding: codec (also `CsvFile.encoding`), name shown to users, and whether its
+    text must be judged: a single-byte code page decodes nearly anything, strict UTF-8 does not."""
 
     codec: str
     label: str
-    implausible: Callable[[str], str | None] = lambda text: None
+    judged: bool = False
 
 
-# Tried in order; a legacy encoding (TCVN3, VNI) is added here with a registered codec and a check
-# that tells it apart from Windows-1258, which decodes nearly any byte sequence.
+# Tried in this order; UTF-8 wins outright when it decodes, the single-byte ones are then scored.
 ENCODINGS: tuple[Encoding, ...] = (
     Encoding("utf-8", "UTF-8"),
-    Encoding("cp1258", "Windows-1258", _foreign_letter),
+    Encoding("cp1258", "Windows-1258", judged=True),
+    Encoding("tcvn3", "TCVN3", judged=True),
+    Encoding("vni", "VNI", judged=True),
 )
+
+
+@dataclass(frozen=True)
+class Reading:
+    """How one candidate encoding reads a sample: the decoding error, or how Vietnamese the text looks."""
+
+    encoding: Encoding
+    error: str | None = None
+    words: int = 0
+    """Words with a non-ASCII letter, plus non-ASCII symbols: what the encodings disagree about."""
+    vietnamese: int = 0
+    """Of those, Vietnamese syllables, abbreviations and typography."""
+    common: int = 0
+    """Of those, syllables frequent in one-stop-desk exports ('hồ', 'sơ', 'thủ', 'tục', 'xã', ...)."""
+    example: str | None = None
+    """The first word that is not Vietnamese, and its line."""
+
+    @property
+    def share(self) -> float:
+        return self.vietnamese / self.words if self.words else 0.0
+
+    @property
+    def plausible(self) -> bool:
+        if self.error is not None:
+            return False
+        if not self.encoding.judged:
+            return True
+        foreign = self.words - self.vietnamese
+        allowed = max(self.words * MAX_FOREIGN_SHARE, 1 if self.words >= MIN_WORDS_FOR_A_SLIP else 0)
+        return self.vietnamese > 0 and foreign <= allowed
+
+    def describe(self) -> str:
+        if self.error is not None:
+            return self.error
+        text = f"read as {self.encoding.label}, {self.vietnamese} of {self.words} words with diacritics are Vietnamese"
+        return text + (f" (not {self.example})" if self.example else "")
+
+
+def _judge(encoding: Encoding, text: str) -> Reading:
+    text = unicodedata.normalize("NFC", text)
+    words = vietnamese = common = 0
+    example = None
+    for match in _WORD.finditer(text):
+        word = match.group()
+        if word.isascii():
+            continue
+        words += 1
+        if _is_vietnamese_word(word):
+            vietnamese += 1
+            common += word.lower() in _COMMON_SYLLABLES
+        elif example is None:
+            example = f"{word!r} on line {text.count(chr(10), 0, match.start()) + 1}"
+    return Reading(encoding, None, words, vietnamese, common, example)
 
 
 def _decode(data: bytes, codec: str, *, final: bool) -> str:
@@ -123,12 +209,52 @@ def _decode(data: bytes, codec: str, *, final: bool) -> str:
     return codecs.getincrementaldecoder(codec)(errors="strict").decode(data, final=final)
 
 
+def read_sample(sample: bytes, *, complete: bool = True) -> list[Reading]:
+    """How each candidate encoding reads `sample`, in the order tried: the evidence behind detection.
+
+    Strict UTF-8 comes first and ends the list when it decodes (with a BOM it is the only candidate);
+    otherwise every single-byte encoding is decoded strictly and, when that succeeds, judged.
+    """
+    if sample.startswith(_UTF8_BOM):
+        candidates: tuple[Encoding, ...] = (Encoding("utf-8-sig", "UTF-8"),)
+    else:
+        candidates = ENCODINGS
+    readings: list[Reading] = []
+    for encoding in candidates:
+        try:
+            text = _decode(sample, encoding.codec, final=complete)
+        except UnicodeDecodeError as error:
+            # The utf-8-sig decoder counts from after the BOM; report offsets from the file start.
+            offset = error.start + (len(_UTF8_BOM) if encoding.codec == "utf-8-sig" else 0)
+            readings.append(Reading(encoding, _describe_decode_error(encoding.label, sample[offset], offset)))
+            continue
+        if not encoding.judged:
+            readings.append(Reading(encoding))
+            break
+        readings.append(_judge(encoding, text))
+    return readings
+
+
+def _most_vietnamese(readings: list[Reading]) -> Reading | None:
+    """The plausible reading with the largest Vietnamese share, then the most common syllables, then
+    the earliest in ENCODINGS; None when no reading is plausible."""
+    plausible = [(index, reading) for index, reading in enumerate(readings) if reading.plausible]
+    if not plausible:
+        return None
+    return max(plausible, key=lambda entry: (entry[1].share, entry[1].common, -entry[0]))[1]
+
+
 def detect_encoding(sample: bytes, *, complete: bool = True) -> str:
-    """The codec that reads `sample`: 'utf-8-sig', 'utf-8' or 'cp1258'.
+    """The codec that reads `sample`: 'utf-8-sig', 'utf-8', 'cp1258', 'tcvn3' or 'vni'.
 
     `complete` says the sample is the whole file (a character cut at its end is then an error).
-    Decoding is strict: a file no supported encoding reads faithfully raises
-    EncodingNotDetectedError rather than being read with replacement characters.
+    UTF-8 is decided by strict decoding alone. Failing that, each single-byte encoding that decodes
+    the sample strictly is judged by how many of its non-ASCII words are well-formed Vietnamese
+    syllables (`read_sample` shows the figures). Among the readings with few enough other words
+    (MAX_FOREIGN_SHARE) the largest Vietnamese share wins, ties going to the one with more syllables
+    common in dossier exports, then to the earlier of Windows-1258, TCVN3, VNI. A sample no
+    encoding reads as Vietnamese raises EncodingNotDetectedError saying what each one found, rather
+    than being read with replacement characters.
     """
     if sample.startswith(_ZIP_MAGIC):
         raise EncodingNotDetectedError("this is a zip archive such as an Excel workbook, not CSV text")
@@ -141,24 +267,16 @@ def detect_encoding(sample: bytes, *, complete: bool = True) -> str:
         raise EncodingNotDetectedError(
             f"control byte 0x{sample[control.start()]:02X} at offset {control.start()}: not a text file"
         )
-    if sample.startswith(_UTF8_BOM):
-        candidates: tuple[Encoding, ...] = (Encoding("utf-8-sig", "UTF-8"),)
-    else:
-        candidates = ENCODINGS
-    problems: list[str] = []
-    for encoding in candidates:
-        try:
-            text = _decode(sample, encoding.codec, final=complete)
-        except UnicodeDecodeError as error:
-            # The utf-8-sig decoder counts from after the BOM; report offsets from the file start.
-            offset = error.start + (len(_UTF8_BOM) if encoding.codec == "utf-8-sig" else 0)
-            problems.append(_describe_decode_error(encoding.label, sample[offset], offset))
-            continue
-        problem = encoding.implausible(text)
-        if problem is None:
-            return encoding.codec
-        problems.append(problem)
-    raise EncodingNotDetectedError("; ".join(problems))
+    readings = read_sample(sample, complete=complete)
+    best = _most_vietnamese(readings)
+    if best is not None:
+        return best.encoding.codec
+    if len(readings) == 1:
+        raise EncodingNotDetectedError(readings[0].describe())
+    raise EncodingNotDetectedError(
+        "; ".join(reading.describe() for reading in readings)
+        + ": none of them reads as Vietnamese text; save the file as 'CSV UTF-8'"
+    )
 
 
 def _describe_decode_error(label: str, byte: int, offset: int) -> str:
