@@ -48,8 +48,8 @@ def _drop(server_url: str, name: str) -> None:
 def template_db(server_url: str) -> Iterator[str]:
     """Name of a migrated database holding the admin-unit reference, copied for each test."""
     from cchc.warehouse.connection import connect, ensure_database, with_database
-    from cchc.warehouse.migrations import migrate
     from cchc.warehouse.lineage import load_admin_unit_lineage
+    from cchc.warehouse.migrations import migrate
     from cchc.warehouse.reference import load_admin_units
 
     name = f"cchc_tmpl_{uuid.uuid4().hex[:10]}"

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from cchc.config import landing_dir
 from cchc.quarters import Quarter, quarter_range
+from cchc.sources.datasets import DATASETS
 
 
 def _quarter(text: str) -> Quarter:
@@ -27,8 +28,8 @@ def cmd_warehouse_url(_args: argparse.Namespace) -> int:
 
 def cmd_migrate(_args: argparse.Namespace) -> int:
     from cchc.warehouse.connection import connect
-    from cchc.warehouse.migrations import migrate
     from cchc.warehouse.lineage import load_admin_unit_lineage
+    from cchc.warehouse.migrations import migrate
     from cchc.warehouse.reference import load_admin_units
 
     with connect() as conn:
@@ -124,6 +125,8 @@ def cmd_generate(args: argparse.Namespace) -> int:
         per_unit_quarter=args.per_unit,
         seed=args.seed,
         districts=args.district or None,
+        formats=args.formats,
+        datasets=tuple(args.dataset) if args.dataset else None,
     )
     print(summary)
     return 0
@@ -168,6 +171,13 @@ def build_parser() -> argparse.ArgumentParser:
     gen.add_argument("--district", action="append", help="limit to these district codes (repeatable)")
     gen.add_argument("--per-unit", type=int, default=40, help="new dossiers per unit and quarter")
     gen.add_argument("--seed", type=int, default=20240101)
+    gen.add_argument(
+        "--formats",
+        choices=("mixed", "csv"),
+        default="mixed",
+        help="mixed: each desk exports as its software does (UTF-8, Windows-1258, TCVN3, VNI, xlsx...); csv: UTF-8",
+    )
+    gen.add_argument("--dataset", action="append", choices=sorted(DATASETS), help="only these datasets (repeatable)")
     gen.add_argument("--scenario", help="write a named scenario reproducing a seed article instead")
     gen.add_argument("--landing", help="landing zone (default: $CCHC_LANDING or data/landing)")
     gen.set_defaults(func=cmd_generate)

@@ -51,7 +51,15 @@ def dags_test(
 
 def test_dags_test_refreshes_the_quarter_of_its_interval(airflow_env, warehouse_db, tmp_path, conn):
     landing = tmp_path / "landing"
-    generate_province(landing, "87", [Quarter(2024, 1), Quarter(2024, 2)], per_unit_quarter=10, districts=["868"])
+    generate_province(
+        landing,
+        "87",
+        [Quarter(2024, 1), Quarter(2024, 2)],
+        per_unit_quarter=10,
+        districts=["868"],
+        formats="csv",
+        datasets=("dossiers",),
+    )
     env = {**airflow_env, "WAREHOUSE_URL": warehouse_db, "CCHC_LANDING": str(landing)}
 
     result = dags_test(env, "2024-07-01")
@@ -75,6 +83,7 @@ def test_dags_test_refreshes_the_quarter_of_its_interval(airflow_env, warehouse_
     tasks = conn.execute("select task_id, status from audit.task_run order by started_at").fetchall()
     assert [t for t, _ in tasks] == [
         "prepare_warehouse",
+        "discover_files",  # recorded by load_raw_files, which the ingest DAGs run as separate tasks
         "load_raw_files",
         "validate_and_stage",
         "build_core",
@@ -86,7 +95,7 @@ def test_dags_test_refreshes_the_quarter_of_its_interval(airflow_env, warehouse_
 
 def test_a_rejected_file_fails_the_run_after_loading_the_rest(airflow_env, warehouse_db, tmp_path, conn):
     landing = tmp_path / "landing"
-    generate_province(landing, "87", [Quarter(2024, 2)], per_unit_quarter=5, districts=["868"])
+    generate_province(landing, "87", [Quarter(2024, 2)], per_unit_quarter=5, districts=["868"], datasets=("dossiers",))
     broken = landing / "commune" / "30001" / "2024Q2" / "dossiers.csv"
     broken.parent.mkdir(parents=True)
     broken.write_bytes(b"")

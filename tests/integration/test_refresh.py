@@ -14,6 +14,8 @@ from tests.integration.helpers import mart_row, refresh
 
 pytestmark = pytest.mark.integration
 
+PLAIN_DOSSIERS = {"formats": "csv", "datasets": ("dossiers",)}  # tests below count dossiers.csv lines
+
 MART_FINGERPRINT = """
     select count(*), md5(string_agg(m::text, '|' order by m.unit_code))
     from mart.unit_quarter_indicators as m where m.quarter = %s
@@ -23,7 +25,9 @@ MART_FINGERPRINT = """
 @pytest.fixture
 def sample_landing(tmp_path):
     # Huyện Hồng Ngự (870), Đồng Tháp: its communes and its own desk, two quarters.
-    generate_province(tmp_path, "87", [Quarter(2024, 1), Quarter(2024, 2)], per_unit_quarter=12, districts=["870"])
+    generate_province(
+        tmp_path, "87", [Quarter(2024, 1), Quarter(2024, 2)], per_unit_quarter=12, districts=["870"], **PLAIN_DOSSIERS
+    )
     return tmp_path
 
 

@@ -1,8 +1,9 @@
 """Synthetic one-stop dossier exports (dataset `dossiers`) written to the landing zone.
 
 Each one-stop desk (a commune, or a district before the 2025 reform) gets one file per quarter,
-`<level>/<unit_code>/<YYYYQn>/dossiers.csv`, shaped like an export of the desk's software: Vietnamese
-headers, `dd/mm/yyyy HH:MM` local (Asia/Ho_Chi_Minh) times, one row per dossier.
+`<level>/<unit_code>/<YYYYQn>/dossiers.csv` (or `.xlsx`, in the file format of the desk's software:
+see `cchc.generate.formats`), shaped like an export of that software: Vietnamese headers,
+`dd/mm/yyyy HH:MM` local (Asia/Ho_Chi_Minh) times, one row per dossier.
 
 File contract: the file of quarter Q holds every dossier received in Q plus every dossier received
 earlier and still pending at the start of Q, each in its state at the end of Q. A dossier resolved in
@@ -15,11 +16,13 @@ same whatever other units or quarters are generated alongside. A dossier is reso
 `MAX_LIFECYCLE_DAYS` after receipt, so the carried-over dossiers of a quarter come from the two
 quarters before it, which are replayed (not written) when they were not requested.
 
-The procedure catalogue below is illustrative: real field names and procedure titles, but codes in
-the national `1.00xxxx` format that are NOT those of the national catalogue, and working-day limits
-chosen to be plausible rather than quoted from law. Volumes, channel shares and outcome rates are
-likewise invented to look like published provincial figures (online share rising from about 10% in
-2020 to 60% in 2025, a few percent late).
+Procedures come from the reference catalogue (`cchc.generate.catalogue`): real field names and
+procedure titles, illustrative codes and limits. Volumes, channel shares and outcome rates are invented
+to look like published provincial figures (online share rising from about 10% in 2020 to 60% in 2025,
+a few percent late).
+
+`generate_province` and `GenerationSummary` live in `cchc.generate.province` and are importable from
+here as well.
 """
 
 from __future__ import annotations
@@ -29,15 +32,16 @@ import csv
 import hashlib
 import math
 import random
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import asdict, dataclass
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from itertools import chain
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
-from cchc.generate.units import AdminUnit, communes_of, districts_of
-from cchc.quarters import Quarter, quarter_range
+from cchc.generate.catalogue import Procedure, core_catalogue, desk_catalogue
+from cchc.generate.units import AdminUnit
+from cchc.quarters import Quarter
 
 HEADERS = (
     "Mã hồ sơ",
@@ -61,7 +65,7 @@ OFFICE_CLOSES = time(17, 0)
 SAME_DAY_CUTOFF = time(15, 0)  # received later (or on a weekend): counting starts the next working day
 MAX_LATE_WORKING_DAYS = 40
 MAX_WAIT_WORKING_DAYS = 12  # time left to the citizen for supplements, all requests together
-MAX_LIFECYCLE_DAYS = 170  # calendar days; a 30-day limit + waits + lateness stays well below it
+MAX_LIFECYCLE_DAYS = 170  # calendar days; the longest limit (45 working days) + waits + lateness stays below it
 LOOKBACK_QUARTERS = 2  # two quarters always last longer than MAX_LIFECYCLE_DAYS
 
 # Mean number of dossiers per quarter, relative to `per_unit_quarter` (a pre-reform commune desk).
@@ -81,87 +85,6 @@ ONLINE_SHARE = {
 }
 POSTAL_SHARE = 0.03  # of dossiers not filed online
 RETURN_BY_POST = {DIRECT: 0.05, ONLINE: 0.08, POSTAL: 0.85}
-
-
-@dataclass(frozen=True)
-class Procedure:
-    """One administrative procedure (TTHC) as a desk sees it."""
-
-    code: str
-    name: str
-    field: str
-    level: str  # desk that handled it before the 2025 reform: "commune" or "district"
-    limit_days: int  # working days from receipt to the due date
-    weight: float  # relative frequency at its desk
-    online: float  # relative propensity to be filed online; 0 = never
-    early: float  # share resolved before the due date
-    late: float  # share resolved after the due date
-    supplement: float  # share with at least one request for supplements
-
-
-HT, CT, DD, XD = "Hộ tịch", "Chứng thực", "Đất đai", "Xây dựng"
-KD, LD, TP = "Đăng ký kinh doanh", "Lao động - Thương binh và Xã hội", "Tư pháp"
-
-# fields: code, name, field, desk level, limit (working days), weight, online propensity, early, late,
-# supplement (see Procedure)
-# fmt: off
-PROCEDURES: tuple[Procedure, ...] = (
-    Procedure("1.000101", "Đăng ký khai sinh", HT, "commune", 0, 14, 1.6, 0.0, 0.015, 0.03),
-    Procedure("1.000102", "Đăng ký khai tử", HT, "commune", 0, 3, 1.2, 0.0, 0.015, 0.02),
-    Procedure("1.000103", "Đăng ký kết hôn", HT, "commune", 3, 4, 0.8, 0.45, 0.03, 0.05),
-    Procedure("1.000104", "Cấp bản sao trích lục hộ tịch", HT, "commune", 0, 6, 1.8, 0.0, 0.01, 0.01),
-    Procedure("1.000105", "Cấp giấy xác nhận tình trạng hôn nhân", HT, "commune", 3, 5, 1.5, 0.5, 0.03, 0.04),
-    Procedure("1.000106", "Thay đổi, cải chính, bổ sung thông tin hộ tịch", HT, "commune", 3, 2, 0.8, 0.3,
-              0.04, 0.1),
-    Procedure("1.000107", "Đăng ký nhận cha, mẹ, con", HT, "commune", 3, 0.5, 0.5, 0.3, 0.05, 0.12),
-    Procedure("1.000108", "Chứng thực bản sao từ bản chính giấy tờ, văn bản", CT, "commune", 0, 30, 0.15,
-              0.0, 0.01, 0.0),
-    Procedure("1.000109", "Chứng thực chữ ký trong giấy tờ, văn bản", CT, "commune", 0, 8, 0.1, 0.0,
-              0.01, 0.01),
-    Procedure("1.000110", "Chứng thực hợp đồng, giao dịch liên quan đến tài sản là động sản", CT, "commune",
-              2, 2, 0.2, 0.4, 0.03, 0.05),
-    Procedure("1.000111", "Chứng thực hợp đồng, giao dịch liên quan đến quyền sử dụng đất", CT, "commune",
-              2, 3, 0.2, 0.35, 0.05, 0.08),
-    Procedure("1.000112", "Hòa giải tranh chấp đất đai", DD, "commune", 30, 0.5, 0.1, 0.2, 0.15, 0.2),
-    Procedure("1.000113", "Xác nhận hiện trạng sử dụng đất", DD, "commune", 5, 2, 0.6, 0.35, 0.05, 0.1),
-    Procedure("1.000114", "Trợ cấp xã hội hằng tháng đối với đối tượng bảo trợ xã hội", LD, "commune", 10,
-              2, 0.7, 0.4, 0.03, 0.1),
-    Procedure("1.000115", "Hỗ trợ chi phí mai táng cho đối tượng bảo trợ xã hội", LD, "commune", 3, 1.5,
-              0.6, 0.5, 0.02, 0.05),
-    Procedure("1.000116", "Công nhận hộ nghèo, hộ cận nghèo phát sinh trong năm", LD, "commune", 7, 1.5,
-              0.5, 0.3, 0.03, 0.08),
-    Procedure("1.000117", "Cấp giấy xác nhận khuyết tật", LD, "commune", 15, 1, 0.5, 0.3, 0.04, 0.1),
-    Procedure("1.000118", "Công nhận hòa giải viên", TP, "commune", 5, 0.3, 0.8, 0.4, 0.02, 0.03),
-    Procedure("1.000119", "Công nhận tuyên truyền viên pháp luật", TP, "commune", 5, 0.2, 0.8, 0.4, 0.02,
-              0.03),
-    Procedure("1.000201", "Đăng ký thành lập hộ kinh doanh", KD, "district", 3, 8, 1.6, 0.55, 0.01, 0.12),
-    Procedure("1.000202", "Đăng ký thay đổi nội dung đăng ký hộ kinh doanh", KD, "district", 3, 4, 1.6, 0.5,
-              0.01, 0.1),
-    Procedure("1.000203", "Tạm ngừng, chấm dứt hoạt động hộ kinh doanh", KD, "district", 3, 2, 1.5, 0.6,
-              0.01, 0.05),
-    Procedure("1.000204", "Cấp giấy phép xây dựng nhà ở riêng lẻ", XD, "district", 15, 6, 1.2, 0.3, 0.05,
-              0.25),
-    Procedure("1.000205", "Điều chỉnh, gia hạn giấy phép xây dựng", XD, "district", 10, 1, 1.0, 0.3, 0.04,
-              0.15),
-    Procedure("1.000206", "Đăng ký biến động quyền sử dụng đất do chuyển nhượng, tặng cho, thừa kế", DD,
-              "district", 10, 12, 0.9, 0.3, 0.06, 0.2),
-    Procedure("1.000207", "Cấp giấy chứng nhận quyền sử dụng đất lần đầu", DD, "district", 30, 3, 0.6,
-              0.2, 0.12, 0.3),
-    Procedure("1.000208", "Cấp đổi, cấp lại giấy chứng nhận quyền sử dụng đất", DD, "district", 7, 3, 0.9,
-              0.3, 0.05, 0.15),
-    Procedure("1.000209", "Chuyển mục đích sử dụng đất", DD, "district", 15, 2, 0.6, 0.2, 0.08, 0.25),
-    Procedure("1.000210", "Đăng ký khai sinh có yếu tố nước ngoài", HT, "district", 3, 0.5, 1.0, 0.4, 0.02,
-              0.1),
-    Procedure("1.000211", "Đăng ký kết hôn có yếu tố nước ngoài", HT, "district", 15, 0.5, 0.8, 0.3, 0.03,
-              0.2),
-    Procedure("1.000212", "Thay đổi, cải chính hộ tịch cho người từ đủ 14 tuổi trở lên", HT, "district", 3,
-              1, 0.9, 0.4, 0.02, 0.1),
-    Procedure("1.000213", "Chứng thực bản sao từ bản chính giấy tờ do cơ quan nước ngoài cấp", CT,
-              "district", 0, 3, 0.1, 0.0, 0.003, 0.0),
-    Procedure("1.000214", "Giải quyết trợ cấp một lần đối với thân nhân người có công với cách mạng", LD,
-              "district", 10, 1, 0.5, 0.3, 0.04, 0.15),
-)
-# fmt: on
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,8 +112,8 @@ class Dossier:
         resolved, due = self.resolved_at.date(), self.due_at.date()
         return "early" if resolved < due else "on_time" if resolved == due else "late"
 
-    def row(self, as_of: datetime) -> list[str]:
-        """The CSV row in the state known just before `as_of`."""
+    def values(self, as_of: datetime) -> list[str | int | datetime | None]:
+        """Typed cells in the state known just before `as_of` (no result date while pending)."""
         shown = self.resolved_at if not self.pending_at(as_of) else None
         return [
             self.dossier_id,
@@ -198,11 +121,18 @@ class Dossier:
             self.procedure.code,
             self.procedure.field,
             self.channel,
-            self.received_at.strftime(DATETIME_FORMAT),
-            self.due_at.strftime(DATETIME_FORMAT),
-            shown.strftime(DATETIME_FORMAT) if shown else "",
+            self.received_at,
+            self.due_at,
+            shown,
             YES if self.returned_by_post else NO,
-            str(self.supplement_requests),
+            self.supplement_requests,
+        ]
+
+    def row(self, as_of: datetime) -> list[str]:
+        """The CSV row in the state known just before `as_of`."""
+        return [
+            value.strftime(DATETIME_FORMAT) if isinstance(value, datetime) else "" if value is None else str(value)
+            for value in self.values(as_of)
         ]
 
 
@@ -239,26 +169,9 @@ class DossierFileWriter:
         self.close()
 
 
-@dataclass(frozen=True)
-class GenerationSummary:
-    """What `generate_province` wrote; JSON-clean through `as_dict`."""
-
-    province_code: str
-    quarters: tuple[str, ...]
-    units: int
-    files: int
-    rows: int
-    received: int
-    carried_over: int
-    pending_at_end: int
-
-    def as_dict(self) -> dict[str, object]:
-        return {**asdict(self), "quarters": list(self.quarters)}
-
-
-def landing_path(landing: Path, level: str, unit_code: str, quarter: Quarter) -> Path:
-    """`<landing>/<level>/<unit_code>/<YYYYQn>/dossiers.csv`."""
-    return landing / level / unit_code / str(quarter) / DATASET_FILE
+def landing_path(landing: Path, level: str, unit_code: str, quarter: Quarter, filename: str = DATASET_FILE) -> Path:
+    """`<landing>/<level>/<unit_code>/<YYYYQn>/<filename>` (`dossiers.csv` unless told)."""
+    return landing / level / unit_code / str(quarter) / filename
 
 
 def derive_seed(*parts: object) -> int:
@@ -304,13 +217,10 @@ def due_at(received_at: datetime, working_days: int) -> datetime:
     return datetime.combine(add_working_days(first_counted_day(received_at), working_days), OFFICE_CLOSES)
 
 
-def catalogue_for(unit: AdminUnit) -> tuple[Procedure, ...]:
-    """Procedures handled at this unit's desk; after the reform communes took over district work."""
-    if unit.level == "district":
-        return tuple(p for p in PROCEDURES if p.level == "district")
-    if unit.valid_from is not None:  # post-reform commune
-        return PROCEDURES
-    return tuple(p for p in PROCEDURES if p.level == "commune")
+def catalogue_for(unit: AdminUnit, catalogue: Sequence[Procedure] | None = None) -> tuple[Procedure, ...]:
+    """Procedures handled at this unit's desk, from `catalogue` (default: the compact core catalogue);
+    after the reform communes took over district work."""
+    return desk_catalogue(tuple(catalogue or core_catalogue()), unit.level, after_reform=unit.valid_from is not None)
 
 
 def _minute_time(minute: int) -> time:
@@ -444,10 +354,16 @@ def expected_volume(unit: AdminUnit, per_unit_quarter: int, seed: int) -> float:
     return per_unit_quarter * VOLUME_FACTOR[kind] * size
 
 
-def received_in(unit: AdminUnit, quarter: Quarter, per_unit_quarter: int, seed: int) -> Iterator[Dossier]:
+def received_in(
+    unit: AdminUnit,
+    quarter: Quarter,
+    per_unit_quarter: int,
+    seed: int,
+    catalogue: Sequence[Procedure] | None = None,
+) -> Iterator[Dossier]:
     """The dossiers a desk receives in a quarter, in receipt order, drawn lazily day by day."""
     rng = random.Random(derive_seed(seed, unit.key, quarter))
-    picker = _Picker(catalogue_for(unit))
+    picker = _Picker(catalogue_for(unit, catalogue))
     mean = expected_volume(unit, per_unit_quarter, seed)
     share = online_share(quarter.year)
     days = list(_days(quarter))
@@ -470,81 +386,10 @@ def received_in(unit: AdminUnit, quarter: Quarter, per_unit_quarter: int, seed: 
             yield make_dossier(rng, unit, procedure, channel, received_at, sequence, supplements, outcome)
 
 
-def _desks(province_code: str, quarters: Sequence[Quarter], districts: Iterable[str] | None) -> list[AdminUnit]:
-    wanted = set(districts) if districts is not None else None
-    found: dict[str, AdminUnit] = {}
-    for quarter in quarters:
-        on = quarter.first_day
-        for unit in districts_of(province_code, on):
-            if wanted is None or unit.code in wanted:
-                found.setdefault(unit.key, unit)
-        for unit in communes_of(province_code, on):
-            if wanted is None or unit.parent_code in wanted:
-                found.setdefault(unit.key, unit)
-    order = {"district": 0, "commune": 1}
-    return sorted(found.values(), key=lambda u: (order[u.level], u.code, u.key))
+def __getattr__(name: str) -> Any:
+    """`generate_province` and `GenerationSummary` (defined in `cchc.generate.province`) import from here too."""
+    if name in ("generate_province", "GenerationSummary"):
+        from cchc.generate import province
 
-
-def generate_province(
-    landing: Path,
-    province_code: str,
-    quarters: list[Quarter],
-    per_unit_quarter: int = 40,
-    seed: int = 20240101,
-    districts: list[str] | None = None,
-) -> GenerationSummary:
-    """Write the `dossiers` files of every commune and district desk of a province for the quarters.
-
-    Units are those valid in each quarter (pre-reform districts and communes up to 2025Q2, post-reform
-    communes from 2025Q3). `districts` restricts the run to those districts and their communes, which
-    leaves no unit after the reform. `per_unit_quarter` is the mean number of dossiers a pre-reform
-    commune receives in a quarter (districts receive twice that, post-reform communes three times).
-    """
-    if per_unit_quarter < 0:
-        raise ValueError("per_unit_quarter must be >= 0")
-    wanted = sorted(set(quarters))
-    if not wanted:
-        raise ValueError("no quarters given")
-    units = _desks(province_code, wanted, districts)
-    if not units:
-        raise ValueError(
-            f"province {province_code} has no desks in {', '.join(map(str, wanted))}"
-            + (f" within districts {districts}" if districts is not None else "")
-        )
-    files = rows = received = carried_over = pending_at_end = 0
-    for unit in units:
-        written = [q for q in wanted if unit.valid_on(q.first_day)]
-        start = written[0]
-        for _ in range(LOOKBACK_QUARTERS):
-            start = start.previous
-        carry: list[Dossier] = []
-        for quarter in quarter_range(start, written[-1]):
-            if not unit.valid_on(quarter.first_day):
-                continue
-            as_of = datetime.combine(quarter.end_exclusive, time())
-            fresh = received_in(unit, quarter, per_unit_quarter, seed)
-            still_pending: list[Dossier] = []
-            if quarter in written:
-                path = landing_path(landing, unit.level, unit.code, quarter)
-                carried_over += len(carry)
-                with DossierFileWriter(path, as_of) as out:
-                    for dossier in chain(carry, fresh):
-                        if out.write(dossier):
-                            still_pending.append(dossier)
-                files += 1
-                rows += out.rows
-                received += out.rows - len(carry)
-                pending_at_end += out.pending
-            else:
-                still_pending = [d for d in chain(carry, fresh) if d.pending_at(as_of)]
-            carry = still_pending
-    return GenerationSummary(
-        province_code=province_code,
-        quarters=tuple(str(q) for q in wanted),
-        units=len(units),
-        files=files,
-        rows=rows,
-        received=received,
-        carried_over=carried_over,
-        pending_at_end=pending_at_end,
-    )
+        return getattr(province, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

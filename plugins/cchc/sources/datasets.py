@@ -173,10 +173,12 @@ PROCEDURES = DatasetSpec(
     ),
 )
 
-# Chỉ số CCHC (PAR INDEX) by area: self-assessed and appraised scores.
+# Chỉ số CCHC (PAR INDEX) by area: self-assessed and appraised scores. A district's file also
+# carries the scores it appraised for its communes, so rows name their own unit.
 PAR_INDEX = DatasetSpec(
     name="par_index",
     staging_table="staging.stg_par_index__scores",
+    unit_is_landing=False,
     columns=(
         Column("unit_code", ("Mã đơn vị",), required=False),
         Column("year", ("Năm đánh giá", "Năm"), kind="int"),
