@@ -37,5 +37,7 @@ def test_every_generated_row_is_read_and_staged(warehouse_db, tmp_path, conn):
     assert {name: files for name, (files, _rows) in totals.items()} == {
         name: files for name, files in summary.dataset_files.items() if files
     }
-    encodings = {row[0] for row in conn.execute("select distinct coalesce(encoding, file_format) from raw.landing_file")}
+    encodings = {
+        row[0] for row in conn.execute("select distinct coalesce(encoding, file_format) from raw.landing_file")
+    }
     assert {"utf-8", "xlsx"} <= encodings and len(encodings) >= 4
