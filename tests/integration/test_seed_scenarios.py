@@ -32,3 +32,43 @@ def test_hoa_hiep_bac_2018(warehouse_db, tmp_path, conn):
     ).fetchone()
     assert district == (4872, 274)
     assert conn.execute("select count(*) from quarantine.rejected_row").fetchone() == (0,)
+
+
+def test_hong_ngu_town_2020(warehouse_db, tmp_path, conn):
+    # Seed 000: by 04/5/2020 the one-stop desks of thị xã Hồng Ngự and its communes and wards
+    # had received and resolved 10.407 dossiers.
+    write_scenario("hong-ngu-town-2020", tmp_path)
+    for quarter in ("2020Q1", "2020Q2"):
+        refresh(warehouse_db, tmp_path, quarter, run_id=f"seed-{quarter}")
+    town = conn.execute(
+        """select min(unit_name), sum(received), sum(resolved), sum(resolved_late), max(reporting_units)
+           from mart.unit_quarter_indicators where unit_code = '868' and quarter in ('2020Q1', '2020Q2')"""
+    ).fetchone()
+    assert town == ("Thị xã Hồng Ngự", 10407, 10407, 0, 8)  # the town desk and its 7 communes and wards
+    procedures = conn.execute(
+        "select count(*) from staging.stg_tthc__procedures where online_level ~* '(3|4|toàn trình|một phần)'"
+    ).fetchone()[0]
+    assert procedures == 64 + 25
+    inspected = conn.execute(
+        "select count(distinct unit_code) from staging.stg_inspection__findings where inspected_on = '2020-05-29'"
+    ).fetchone()[0]
+    assert inspected >= 7
+
+
+def test_hong_ngu_district_2022q1_communes_under_the_online_target(warehouse_db, tmp_path, conn):
+    # Seed 001: in Q1/2022 some communes of huyện Hồng Ngự were below the 40% online-submission target.
+    write_scenario("hong-ngu-district-2022q1", tmp_path)
+    refresh(warehouse_db, tmp_path, "2022Q1", run_id="seed-2022Q1")
+    rates = conn.execute(
+        "select online_rate from mart.unit_quarter_indicators "
+        "where quarter = '2022Q1' and parent_code = '870' and received > 0"
+    ).fetchall()
+    below = [rate for (rate,) in rates if rate < 40]
+    assert len(below) >= 3 and len(rates) - len(below) >= 3
+    late_plans = conn.execute("select count(*) from staging.stg_cchc__plans where issued_on > deadline").fetchone()[0]
+    assert late_plans >= 1
+    letter = conn.execute(
+        "select corrective_issued_on::text, bool_or(followed_up) from staging.stg_inspection__findings "
+        "where corrective_document like '389/UBND-HC%' group by 1"
+    ).fetchall()
+    assert letter == [("2022-03-25", False)]
