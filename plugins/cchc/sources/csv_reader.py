@@ -22,9 +22,11 @@ from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 
-# Imported for its side effect: it registers the 'tcvn3' and 'vni' codecs that detection and reading use.
 from cchc.sources import legacy_encodings  # noqa: F401
 from cchc.sources.datasets import Column, DatasetSpec
+
+# Imported for its side effect: it registers the 'tcvn3' and 'vni' codecs that detection and reading use.
+from cchc.sources.header_map import HeaderMap
 from cchc.sources.text import nfc
 
 SAMPLE_BYTES = 1 << 20
@@ -379,7 +381,7 @@ def _blank(fields: list[str]) -> bool:
 
 
 @dataclass(frozen=True)
-class CsvFile:
+class CsvFile(HeaderMap):
     """A CSV file whose encoding, separator and header have been checked; `rows()` streams it."""
 
     path: Path
@@ -390,15 +392,6 @@ class CsvFile:
     columns: list[str | None]
     header_line: int
     unknown_headers: list[str] = field(init=False)
-
-    def __post_init__(self) -> None:
-        unknown = [h for h, c in zip(self.source_headers, self.columns, strict=True) if h and c is None]
-        object.__setattr__(self, "unknown_headers", unknown)
-
-    @property
-    def present_columns(self) -> list[str]:
-        """Canonical columns this file has, in file order; absent optional columns are not in rows."""
-        return [column for column in self.columns if column is not None]
 
     def rows(
         self, on_malformed: Callable[[MalformedRowError], None] | None = None

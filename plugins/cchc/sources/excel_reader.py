@@ -36,6 +36,7 @@ from openpyxl.workbook.workbook import Workbook
 
 from cchc.sources.csv_reader import MalformedRowError, UnreadableFileError
 from cchc.sources.datasets import ONE_STOP_REPORT, Column, DatasetSpec
+from cchc.sources.header_map import HeaderMap
 from cchc.sources.text import fold, nfc
 
 HEADER_SCAN_ROWS = 20
@@ -243,7 +244,7 @@ def _describe_names(spec: DatasetSpec, names: Sequence[str]) -> str:
 
 
 @dataclass(frozen=True)
-class TableFile:
+class TableFile(HeaderMap):
     """One worksheet of a tabular .xlsx whose header has been checked; `rows()` streams its records.
 
     The attributes mirror `CsvFile` so the raw loader treats both alike; `encoding` and `delimiter`
@@ -260,19 +261,10 @@ class TableFile:
     delimiter: None = None
     unknown_headers: list[str] = field(init=False)
 
-    def __post_init__(self) -> None:
-        unknown = [h for h, c in zip(self.source_headers, self.columns, strict=True) if h and c is None]
-        object.__setattr__(self, "unknown_headers", unknown)
-
     @property
     def header_line(self) -> int:
         """The header's row number, under CsvFile's name."""
         return self.header_row
-
-    @property
-    def present_columns(self) -> list[str]:
-        """Canonical columns this sheet has, in sheet order; absent optional columns are not in rows."""
-        return [column for column in self.columns if column is not None]
 
     def rows(
         self, on_malformed: Callable[[MalformedRowError], None] | None = None

@@ -25,6 +25,7 @@ from typing import IO, Any, NoReturn
 
 from cchc.sources.csv_reader import MalformedRowError, UnreadableFileError
 from cchc.sources.datasets import DatasetSpec
+from cchc.sources.header_map import HeaderMap
 from cchc.sources.text import fold, nfc
 
 # The portal contract's item keys (see `cchc.sources.portal_api`), per dataset.
@@ -248,7 +249,7 @@ def _canonical(spec: DatasetSpec, key: str) -> str | None:
 
 
 @dataclass(frozen=True)
-class JsonFile:
+class JsonFile(HeaderMap):
     """A JSON file whose shape, keys and every item have been checked; `rows()` streams it."""
 
     path: Path
@@ -260,15 +261,6 @@ class JsonFile:
     encoding: str = "utf-8"
     delimiter: str | None = None
     unknown_headers: list[str] = field(init=False)
-
-    def __post_init__(self) -> None:
-        unknown = [h for h, c in zip(self.source_headers, self.columns, strict=True) if h and c is None]
-        object.__setattr__(self, "unknown_headers", unknown)
-
-    @property
-    def present_columns(self) -> list[str]:
-        """Canonical columns some item has, in first-seen order; absent optional columns are not in rows."""
-        return [column for column in self.columns if column is not None]
 
     def rows(
         self, on_malformed: Callable[[MalformedRowError], None] | None = None

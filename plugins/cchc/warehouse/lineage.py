@@ -6,13 +6,9 @@ two are used together, since each lineage row names a `core.dim_admin_unit` row 
 
 from __future__ import annotations
 
-import csv
-
 import psycopg
 
-from cchc.config import reference_dir
-from cchc.warehouse.copy_loader import copy_rows
-from cchc.warehouse.sql_files import execute_file
+from cchc.warehouse.reference import upsert_reference_csv
 
 LINEAGE_FILE = "admin_unit_lineage.csv"
 LINEAGE_COLUMNS = ("old_code", "old_level", "new_code", "new_level", "relation", "effective_on")
@@ -20,18 +16,6 @@ LINEAGE_COLUMNS = ("old_code", "old_level", "new_code", "new_level", "relation",
 
 def load_admin_unit_lineage(conn: psycopg.Connection) -> int:
     """Upsert `include/reference/admin_unit_lineage.csv`; returns the number of rows inserted or changed."""
-    path = reference_dir() / LINEAGE_FILE
-    with path.open(encoding="utf-8", newline="") as handle:
-        reader = csv.DictReader(handle)
-        missing = set(LINEAGE_COLUMNS) - set(reader.fieldnames or ())
-        if missing:
-            raise ValueError(f"{path}: missing columns {sorted(missing)}")
-        with conn.transaction():
-            execute_file(conn, "core/admin_unit_lineage_load_table.sql")
-            copy_rows(
-                conn,
-                "pg_temp.admin_unit_lineage_load",
-                LINEAGE_COLUMNS,
-                ([row[c] for c in LINEAGE_COLUMNS] for row in reader),
-            )
-            return execute_file(conn, "core/admin_unit_lineage.sql")
+    return upsert_reference_csv(
+        conn, LINEAGE_FILE, LINEAGE_COLUMNS, "admin_unit_lineage_load", "core/admin_unit_lineage.sql"
+    )

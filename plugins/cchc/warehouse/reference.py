@@ -21,23 +21,28 @@ ADMIN_UNIT_COLUMNS = (
 )
 
 
-def load_admin_units(conn: psycopg.Connection) -> int:
-    """Upsert `include/reference/admin_units.csv`; returns the number of rows inserted or changed."""
-    path = reference_dir() / "admin_units.csv"
+def upsert_reference_csv(
+    conn: psycopg.Connection, filename: str, columns: tuple[str, ...], load_table: str, upsert_sql: str
+) -> int:
+    """COPY `include/reference/<filename>` into the temporary table `load_table` (created by
+    `include/sql/core/<load_table>_table.sql`) and run the upsert; returns rows inserted or changed."""
+    path = reference_dir() / filename
     with path.open(encoding="utf-8", newline="") as handle:
         reader = csv.DictReader(handle)
-        missing = set(ADMIN_UNIT_COLUMNS) - set(reader.fieldnames or ())
+        missing = set(columns) - set(reader.fieldnames or ())
         if missing:
             raise ValueError(f"{path}: missing columns {sorted(missing)}")
         with conn.transaction():
-            execute_file(conn, "core/admin_unit_load_table.sql")
-            copy_rows(
-                conn,
-                "pg_temp.admin_unit_load",
-                ADMIN_UNIT_COLUMNS,
-                ([row[c] for c in ADMIN_UNIT_COLUMNS] for row in reader),
-            )
-            return execute_file(conn, "core/dim_admin_unit.sql")
+            execute_file(conn, f"core/{load_table}_table.sql")
+            copy_rows(conn, f"pg_temp.{load_table}", columns, ([row[c] for c in columns] for row in reader))
+            return execute_file(conn, upsert_sql)
+
+
+def load_admin_units(conn: psycopg.Connection) -> int:
+    """Upsert `include/reference/admin_units.csv` into `core.dim_admin_unit`."""
+    return upsert_reference_csv(
+        conn, "admin_units.csv", ADMIN_UNIT_COLUMNS, "admin_unit_load", "core/dim_admin_unit.sql"
+    )
 
 
 def units_valid_on(conn: psycopg.Connection, day: object) -> dict[str, str]:
