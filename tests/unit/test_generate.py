@@ -610,3 +610,18 @@ def test_after_the_reform_the_province_reports_per_commune(tmp_path):
     form = _form_rows(tmp_path / "province/82/2025Q3/one_stop_report.xlsx")
     assert set(form) == {u.code for u in communes_of("82", date(2025, 7, 1))}
     assert summary.dataset_files == {"one_stop_report": 1}
+
+
+def test_a_renamed_unit_keeps_its_desk_and_its_pending_dossiers(tmp_path):
+    # 868 became thành phố Hồng Ngự on 01/11/2020 with the same code: one desk before and after.
+    quarters = [Quarter(2020, 4), Quarter(2021, 1)]
+    generate_province(
+        tmp_path, "87", quarters, per_unit_quarter=30, districts=["868"], formats="csv", datasets=("dossiers",)
+    )
+    files = {
+        q: list(csv.reader((tmp_path / "district" / "868" / q / "dossiers.csv").open(encoding="utf-8")))[1:]
+        for q in ("2020Q4", "2021Q1")
+    }
+    pending_at_q4_end = {row[0] for row in files["2020Q4"] if not row[7] or row[7][6:10] == "2021"}
+    assert pending_at_q4_end, "the sample needs a dossier pending over the new year"
+    assert pending_at_q4_end <= {row[0] for row in files["2021Q1"]}

@@ -55,7 +55,7 @@ from cchc.generate.oversight import (
 )
 from cchc.generate.surveys import HEADERS as SURVEY_HEADERS
 from cchc.generate.surveys import SURVEYS_STEM, survey_rows
-from cchc.generate.units import AdminUnit, communes_of, districts_of, find_unit
+from cchc.generate.units import AdminUnit, communes_of, districts_of, find_unit, merge_renames
 from cchc.quarters import Quarter, quarter_range
 
 ALL_DATASETS = ("dossiers", "one_stop_report", "surveys", "inspections", "plans", "procedures", "par_index")
@@ -133,7 +133,7 @@ def _desks(province_code: str, quarters: Sequence[Quarter], districts: Iterable[
             if wanted is None or unit.parent_code in wanted:
                 found.setdefault(unit.key, unit)
     order = {"district": 0, "commune": 1}
-    return sorted(found.values(), key=lambda u: (order[u.level], u.code, u.key))
+    return sorted(merge_renames(found.values()), key=lambda u: (order[u.level], u.code, u.key))
 
 
 def _quarter_title(quarter: Quarter) -> str:

@@ -6,8 +6,9 @@ A code alone is ambiguous across the 2025 reform, so every lookup takes the date
 from __future__ import annotations
 
 import csv
-from dataclasses import dataclass
-from datetime import date
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
 from functools import lru_cache
 from pathlib import Path
 
@@ -94,3 +95,27 @@ def communes_of(
         for u in units_on(on, "commune", path)
         if u.province_code == province_code and (district_code is None or u.parent_code == district_code)
     ]
+
+
+def merge_renames(units: Iterable[AdminUnit]) -> list[AdminUnit]:
+    """One desk per unit across renames: consecutive intervals with the same code, level and parent
+    (e.g. 868 Thị xã Hồng Ngự until 31/10/2020, Thành phố Hồng Ngự from 01/11/2020) become one
+    unit spanning both, with the latest name and the first interval's identity, so its pending
+    dossiers carry over the rename. Intervals across the 2025 reform differ in parent and stay apart."""
+    ordered = sorted(units, key=lambda u: (u.level, u.code, u.valid_from or date.min))
+    merged: list[AdminUnit] = []
+    for unit in ordered:
+        last = merged[-1] if merged else None
+        continues = (
+            last is not None
+            and (last.level, last.code, last.parent_code, last.province_code)
+            == (unit.level, unit.code, unit.parent_code, unit.province_code)
+            and last.valid_to is not None
+            and unit.valid_from is not None
+            and last.valid_to + timedelta(days=1) == unit.valid_from
+        )
+        if continues:
+            merged[-1] = replace(last, name=unit.name, valid_to=unit.valid_to)
+        else:
+            merged.append(unit)
+    return merged
