@@ -132,6 +132,30 @@ def cmd_generate(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_reader_access(args: argparse.Namespace) -> int:
+    """grant-reader and revoke-reader: staff logins that read schema mart for their provinces only."""
+    import os
+
+    from cchc.warehouse.access import AccessError, grant_reader, revoke_reader
+    from cchc.warehouse.connection import connect
+
+    try:
+        with connect() as conn:
+            if args.command == "grant-reader":
+                password = os.environ.get("CCHC_READER_PASSWORD") or None
+                grant_reader(conn, args.login, args.province, password=password)
+                provinces = ", ".join(sorted(set(args.province)))
+                print(f"{args.login} reads schema mart for province(s) {provinces}")
+            elif revoke_reader(conn, args.login):
+                print(f"{args.login} no longer reads schema mart (the login itself is kept)")
+            else:
+                print(f"{args.login} had no reader access")
+    except AccessError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="cchc", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -181,6 +205,21 @@ def build_parser() -> argparse.ArgumentParser:
     gen.add_argument("--scenario", help="write a named scenario reproducing a seed article instead")
     gen.add_argument("--landing", help="landing zone (default: $CCHC_LANDING or data/landing)")
     gen.set_defaults(func=cmd_generate)
+
+    grant = sub.add_parser(
+        "grant-reader",
+        help="let a staff login read schema mart for its provinces only (row-level security)",
+        description="Create LOGIN if missing, make it a member of cchc_reader and replace the provinces it sees. "
+        "The password is taken from $CCHC_READER_PASSWORD if set; otherwise a new login gets none "
+        "(it can then only sign in where the server trusts it) and an existing login keeps its own.",
+    )
+    grant.add_argument("--province", action="append", required=True, help="two-digit province code (repeatable)")
+    grant.add_argument("login", help="PostgreSQL login name, any characters (quoted safely)")
+    grant.set_defaults(func=cmd_reader_access)
+
+    revoke = sub.add_parser("revoke-reader", help="take schema mart away from a staff login (the login is kept)")
+    revoke.add_argument("login")
+    revoke.set_defaults(func=cmd_reader_access)
     return parser
 
 
