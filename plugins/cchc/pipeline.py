@@ -25,6 +25,7 @@ from cchc.sources.datasets import DATASETS, DatasetSpec
 from cchc.sources.landing import LandingProblem, discover, parse_landing_path
 from cchc.sources.normalise import normalise
 from cchc.sources.raw_loader import load_file
+from cchc.warehouse.access import apply_row_security
 from cchc.warehouse.connection import connect
 from cchc.warehouse.copy_loader import copy_rows
 from cchc.warehouse.lineage import load_admin_unit_lineage
@@ -73,6 +74,8 @@ def prepare_warehouse(ctx: RefreshContext) -> dict[str, Any]:
             summary["migrations_applied"] = applied
             summary["admin_units_changed"] = load_admin_units(conn)
             summary["lineage_changed"] = load_admin_unit_lineage(conn)
+            # Mart tables added by later migrations get the reader grants and the province filter.
+            apply_row_security(conn)
             return summary
 
 
@@ -233,23 +236,43 @@ def _stage_dataset(
     }
 
 
+CORE_RELATIONS: tuple[tuple[str, str], ...] = (
+    ("core.fct_dossier", "core/fct_dossier.sql"),
+    ("core.fct_survey_response", "core/fct_survey_response.sql"),
+    ("core.fct_inspection_finding", "core/fct_inspection_finding.sql"),
+    ("core.fct_cchc_plan", "core/fct_cchc_plan.sql"),
+    ("core.fct_par_score", "core/fct_par_score.sql"),
+)
+# Marts read only core: par_index and plan_compliance also read its earlier quarters.
+MART_RELATIONS: tuple[tuple[str, str], ...] = (
+    ("mart.unit_quarter_indicators", "marts/unit_quarter_indicators.sql"),
+    ("mart.unit_quarter_satisfaction", "marts/unit_quarter_satisfaction.sql"),
+    ("mart.inspections", "marts/inspections.sql"),
+    ("mart.plan_compliance", "marts/plan_compliance.sql"),
+    ("mart.par_index", "marts/par_index.sql"),
+)
+
+
 def build_core(ctx: RefreshContext) -> dict[str, Any]:
+    """Replace the quarter's partition of every core fact in one transaction, so readers never see
+    the step half done; `<table>_rows` in the summary counts what each fact received."""
     with ctx.connect() as conn, audit.task_record(conn, ctx.run_id, "build_core") as summary:
         with conn.transaction():
             _lock_quarter(conn, ctx.quarter)
-            empty_partition(conn, "core.fct_dossier", str(ctx.quarter))
-            summary["fct_dossier_rows"] = execute_file(conn, "core/fct_dossier.sql", ctx.bounds)
+            for table, sql_file in CORE_RELATIONS:
+                empty_partition(conn, table, str(ctx.quarter))
+                summary[f"{table.split('.', 1)[1]}_rows"] = execute_file(conn, sql_file, ctx.bounds)
         return summary
 
 
 def build_marts(ctx: RefreshContext) -> dict[str, Any]:
+    """Replace the quarter's partition of every mart in one transaction, in MART_RELATIONS order."""
     with ctx.connect() as conn, audit.task_record(conn, ctx.run_id, "build_marts") as summary:
         with conn.transaction():
             _lock_quarter(conn, ctx.quarter)
-            empty_partition(conn, "mart.unit_quarter_indicators", str(ctx.quarter))
-            summary["unit_quarter_indicators_rows"] = execute_file(
-                conn, "marts/unit_quarter_indicators.sql", ctx.bounds
-            )
+            for table, sql_file in MART_RELATIONS:
+                empty_partition(conn, table, str(ctx.quarter))
+                summary[f"{table.split('.', 1)[1]}_rows"] = execute_file(conn, sql_file, ctx.bounds)
         return summary
 
 
