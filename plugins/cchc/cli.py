@@ -156,6 +156,29 @@ def cmd_reader_access(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_docs(args: argparse.Namespace) -> int:
+    """Set the mart's column COMMENTs from the indicator registry, then write (or check) docs/."""
+    from cchc.indicators import DOCS_DIR, apply_indicator_comments, render_docs, stale_docs, write_docs
+    from cchc.warehouse.connection import connect
+    from cchc.warehouse.migrations import migrate
+
+    folder = Path(args.out) if args.out else DOCS_DIR
+    with connect() as conn:
+        migrate(conn)
+        apply_indicator_comments(conn)
+        rendered = render_docs(conn)
+    if args.check:
+        stale = stale_docs(rendered, folder)
+        if stale:
+            print(f"error: out of date in {folder}: {', '.join(stale)} (run `cchc docs`)", file=sys.stderr)
+            return 1
+        print(f"{folder}: up to date")
+        return 0
+    for path in write_docs(rendered, folder):
+        print(f"wrote {path}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="cchc", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -220,6 +243,13 @@ def build_parser() -> argparse.ArgumentParser:
     revoke = sub.add_parser("revoke-reader", help="take schema mart away from a staff login (the login is kept)")
     revoke.add_argument("login")
     revoke.set_defaults(func=cmd_reader_access)
+
+    docs = sub.add_parser(
+        "docs", help="set the indicator COMMENTs from the registry and write docs/indicators.md, data_dictionary.md"
+    )
+    docs.add_argument("--check", action="store_true", help="only report whether the docs are up to date")
+    docs.add_argument("--out", help="folder of the generated docs (default: docs/)")
+    docs.set_defaults(func=cmd_docs)
     return parser
 
 

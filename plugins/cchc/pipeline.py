@@ -18,6 +18,7 @@ import pandas as pd
 import psycopg
 
 from cchc.config import LOCAL_TZ
+from cchc.indicators import online_target
 from cchc.quality import audit
 from cchc.quality.expectations import validate_frame
 from cchc.quarters import Quarter
@@ -58,6 +59,7 @@ class RefreshContext:
             "quarter": str(self.quarter),
             "first_day": self.quarter.first_day,
             "last_day": self.quarter.last_day,
+            "online_target": online_target(),
         }
 
 
@@ -74,8 +76,10 @@ def prepare_warehouse(ctx: RefreshContext) -> dict[str, Any]:
             summary["migrations_applied"] = applied
             summary["admin_units_changed"] = load_admin_units(conn)
             summary["lineage_changed"] = load_admin_unit_lineage(conn)
-            # Mart tables added by later migrations get the reader grants and the province filter.
-            apply_row_security(conn)
+            if applied:
+                # New mart tables get the reader grants and the province filter. Only on a schema
+                # change: it is DDL that locks every mart table, so it would wait on readers.
+                apply_row_security(conn)
             return summary
 
 
@@ -242,6 +246,7 @@ CORE_RELATIONS: tuple[tuple[str, str], ...] = (
     ("core.fct_inspection_finding", "core/fct_inspection_finding.sql"),
     ("core.fct_cchc_plan", "core/fct_cchc_plan.sql"),
     ("core.fct_par_score", "core/fct_par_score.sql"),
+    ("core.fct_one_stop_report_row", "core/fct_one_stop_report_row.sql"),
 )
 # Marts read only core: par_index and plan_compliance also read its earlier quarters.
 MART_RELATIONS: tuple[tuple[str, str], ...] = (
@@ -250,6 +255,7 @@ MART_RELATIONS: tuple[tuple[str, str], ...] = (
     ("mart.inspections", "marts/inspections.sql"),
     ("mart.plan_compliance", "marts/plan_compliance.sql"),
     ("mart.par_index", "marts/par_index.sql"),
+    ("mart.one_stop_report_ii06a", "marts/one_stop_report_ii06a.sql"),
 )
 
 

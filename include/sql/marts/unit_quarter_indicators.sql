@@ -5,7 +5,9 @@ insert into mart.unit_quarter_indicators (
     quarter, unit_code, unit_name, unit_level, parent_code, province_code, reporting_units,
     carried_over, received, received_online, received_direct, received_postal,
     resolved, resolved_early, resolved_on_time, resolved_late, pending, pending_overdue,
-    on_time_rate, early_rate, online_rate, progress_score_766
+    on_time_rate, early_rate, online_rate, progress_score_766,
+    postal_submission_rate, returned_by_post, postal_return_rate, online_target_percent, meets_online_target,
+    supplement_rate, rank_on_time_in_parent
 )
 with units as (
     select unit_code, unit_name, unit_level, parent_code, province_code
@@ -50,6 +52,12 @@ per_unit as (
         count(d.dossier_id) filter (
             where (d.resolved_on is null or d.resolved_on > %(last_day)s)
               and d.due_on <= %(last_day)s) as pending_overdue,
+        count(d.dossier_id) filter (
+            where d.resolved_on >= %(first_day)s and d.resolved_on <= %(last_day)s
+              and d.returned_by_post) as returned_by_post,
+        count(d.dossier_id) filter (
+            where d.resolved_on >= %(first_day)s and d.resolved_on <= %(last_day)s
+              and d.supplement_requests >= 1) as resolved_with_supplement,
         -- Decision 766 progress: a dossier with more than one supplement request counts as late.
         count(d.dossier_id) filter (
             where d.resolved_on >= %(first_day)s and d.resolved_on <= %(last_day)s
@@ -94,6 +102,8 @@ rolled_up as (
         sum(p.resolved_late) as resolved_late,
         sum(p.pending) as pending,
         sum(p.pending_overdue) as pending_overdue,
+        sum(p.returned_by_post) as returned_by_post,
+        sum(p.resolved_with_supplement) as resolved_with_supplement,
         sum(p.resolved_in_time_766) as resolved_in_time_766,
         sum(p.pending_in_time_766) as pending_in_time_766
     from per_unit as p
@@ -109,7 +119,7 @@ in_scope as (
     )
 ),
 
-final as (
+rates as (
     select
         %(quarter)s as quarter,
         s.unit_code,
@@ -133,9 +143,32 @@ final as (
         mart.pct(r.resolved_early, r.resolved) as early_rate,
         mart.pct(r.received_online, r.received) as online_rate,
         round(mart.pct(r.resolved_in_time_766 + r.pending_in_time_766, r.resolved + r.pending) * 20 / 100, 2)
-            as progress_score_766
+            as progress_score_766,
+        mart.pct(r.received_postal, r.received) as postal_submission_rate,
+        r.returned_by_post,
+        mart.pct(r.returned_by_post, r.resolved) as postal_return_rate,
+        cast(%(online_target)s as numeric(6, 2)) as online_target_percent,
+        mart.pct(r.resolved_with_supplement, r.resolved) as supplement_rate
     from in_scope as s
     left join rolled_up as r on r.unit_code = s.unit_code
+),
+
+-- Online target flag, and the on-time rank among units of one level under one parent (1 = best).
+final as (
+    select
+        quarter, unit_code, unit_name, unit_level, parent_code, province_code, reporting_units,
+        carried_over, received, received_online, received_direct, received_postal,
+        resolved, resolved_early, resolved_on_time, resolved_late, pending, pending_overdue,
+        on_time_rate, early_rate, online_rate, progress_score_766,
+        postal_submission_rate, returned_by_post, postal_return_rate, online_target_percent,
+        online_rate >= online_target_percent as meets_online_target,
+        supplement_rate,
+        case when on_time_rate is not null then
+            dense_rank() over (
+                partition by unit_level, parent_code, on_time_rate is null order by on_time_rate desc
+            )
+        end as rank_on_time_in_parent
+    from rates
 )
 
 select * from final
