@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import re
 import unicodedata
@@ -33,6 +32,10 @@ from cchc.generate.oversight import PROVINCE_AREAS
 from cchc.generate.units import communes_of, find_unit
 from cchc.quarters import Quarter, quarter_range
 from cchc.sources.datasets import DATASETS, DOSSIERS, PROCEDURES
+from tests.support.landing_files import csv_rows as _rows
+from tests.support.landing_files import generated_datetime as _when
+from tests.support.landing_files import landing_digest as _digest
+from tests.support.landing_files import landing_files as _files
 
 pytestmark = pytest.mark.unit
 
@@ -49,26 +52,6 @@ FORMAT = "%d/%m/%Y %H:%M"
 MIXED_QUARTERS = [Quarter(2024, 4), Quarter(2025, 1)]
 MIXED = {"province_code": "87", "quarters": MIXED_QUARTERS, "per_unit_quarter": 8, "districts": ["868", "870"]}
 LANDING_RE = re.compile(r"^(province|district|commune)/(\d+)/(\d{4}Q[1-4])/([a-z_]+)\.(csv|xlsx)$")
-
-
-def _files(landing: Path) -> dict[str, bytes]:
-    return {p.relative_to(landing).as_posix(): p.read_bytes() for p in sorted(landing.rglob("*")) if p.is_file()}
-
-
-def _digest(landing: Path) -> str:
-    digest = hashlib.sha256()
-    for path, data in _files(landing).items():
-        digest.update(path.encode() + b"\0" + data + b"\0")
-    return digest.hexdigest()
-
-
-def _rows(path: Path) -> list[dict[str, str]]:
-    with path.open(encoding="utf-8", newline="") as handle:
-        return list(csv.DictReader(handle))
-
-
-def _when(text: str) -> datetime | None:
-    return datetime.strptime(text, FORMAT) if text else None
 
 
 def _cell(value: object) -> str:

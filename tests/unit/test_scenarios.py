@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import hashlib
 import json
 from collections import Counter
 from datetime import date, datetime
@@ -15,32 +14,16 @@ from cchc.generate.dossiers import HEADERS, ONLINE
 from cchc.generate.scenarios import SCENARIOS, write_scenario
 from cchc.generate.units import communes_of
 from cchc.sources.datasets import DATASETS
+from tests.support.landing_files import csv_rows as _rows
+from tests.support.landing_files import generated_datetime as _when
+from tests.support.landing_files import landing_digest as _digest
+from tests.support.landing_files import landing_files as _files
 
 pytestmark = pytest.mark.unit
 
 # sha256 over (path, bytes) of the scenario's files: its output is pinned byte for byte.
 HOA_HIEP_BAC_DIGEST = "2def5469a5baac3afdfb23c180c236f88e765104d3c30065748a8b2769907356"
 FORMAT = "%d/%m/%Y %H:%M"
-
-
-def _files(landing: Path) -> dict[str, bytes]:
-    return {p.relative_to(landing).as_posix(): p.read_bytes() for p in sorted(landing.rglob("*")) if p.is_file()}
-
-
-def _digest(landing: Path) -> str:
-    digest = hashlib.sha256()
-    for path, data in _files(landing).items():
-        digest.update(path.encode() + b"\0" + data + b"\0")
-    return digest.hexdigest()
-
-
-def _rows(path: Path) -> list[dict[str, str]]:
-    with path.open(encoding="utf-8", newline="") as handle:
-        return list(csv.DictReader(handle))
-
-
-def _when(text: str) -> datetime | None:
-    return datetime.strptime(text, FORMAT) if text else None
 
 
 def _day(text: str) -> date:
