@@ -40,17 +40,8 @@ units as (
 
 -- Each unit paired with itself and its descendants (at most province -> district -> commune).
 subtree as (
-    select u.unit_code as root_code, u.unit_code as member_code
-    from units as u
-    union all
-    select u.parent_code, u.unit_code
-    from units as u
-    where u.parent_code is not null
-    union all
-    select p.parent_code, u.unit_code
-    from units as u
-    join units as p on p.unit_code = u.parent_code
-    where p.parent_code is not null
+    select ancestor_code as root_code, unit_code as member_code
+    from core.admin_unit_ancestry(%(last_day)s::date)
 ),
 
 reporting_units as (

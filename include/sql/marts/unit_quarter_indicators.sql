@@ -74,17 +74,8 @@ per_unit as (
 
 -- Each unit paired with itself and its ancestors (at most commune -> district -> province).
 ancestry as (
-    select u.unit_code, u.unit_code as ancestor_code
-    from units as u
-    union all
-    select u.unit_code, u.parent_code
-    from units as u
-    where u.parent_code is not null
-    union all
-    select u.unit_code, p.parent_code
-    from units as u
-    join units as p on p.unit_code = u.parent_code
-    where p.parent_code is not null
+    select unit_code, ancestor_code
+    from core.admin_unit_ancestry(%(last_day)s::date)
 ),
 
 rolled_up as (
