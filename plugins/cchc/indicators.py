@@ -1,6 +1,7 @@
-"""The columns of `mart.unit_quarter_indicators`: one registry, the source of their COMMENTs and docs.
+"""The columns of `mart.unit_quarter_indicators` and `mart.scorecard_766`: one registry, the source of
+their COMMENTs, their docs and the Decision 766 weights the scorecard SQL is run with.
 
-Every column of the mart has exactly one entry here. The warehouse's column COMMENTs are rendered
+Every column of the two marts has exactly one entry here. The warehouse's column COMMENTs are rendered
 from it (`comment_statements`, applied by migrations and by `cchc docs`), `docs/indicators.md` is
 rendered from it, and `docs/data_dictionary.md` is read back from the warehouse's COMMENTs, so the
 SQL, the database and the documentation say the same thing.
@@ -20,6 +21,7 @@ from cchc.config import PROJECT_ROOT
 from cchc.warehouse.sql_files import fetch_all
 
 TABLE = "mart.unit_quarter_indicators"
+SCORECARD_TABLE = "mart.scorecard_766"
 UNITS = ("code", "text", "count", "percent", "points", "rank", "flag")
 DEFAULT_ONLINE_TARGET = Decimal("40")
 DOCS_DIR = PROJECT_ROOT / "docs"
@@ -27,6 +29,9 @@ DOCS_DIR = PROJECT_ROOT / "docs"
 II06A = "Thông tư 01/2020/TT-VPCP, Biểu II.06a"
 COUNTING = "DESIGN.md counting rules"
 NO_EXPORT = "no unit in this subtree sent a dossiers export for the quarter (no data, not zero)"
+D766 = "Quyết định 766/QĐ-TTg"
+NO_CATALOGUE = "no procedure catalogue of the unit or a unit above it is in force (no data, not zero)"
+NO_SURVEY = "no unit in this subtree sent a surveys file for the quarter (no data, not zero)"
 
 
 @dataclass(frozen=True)
@@ -314,9 +319,251 @@ INDICATORS: tuple[Indicator, ...] = (
         COUNTING,
         "on_time_rate is NULL",
     ),
+    Indicator(
+        "procedures_catalogued",
+        "Số TTHC cấp của đơn vị trong danh mục",
+        "procedures of the unit's level",
+        "procedures of the unit's own level in the catalogue in force: the latest one up to the quarter published "
+        "by the unit or the nearest unit above it (core.procedure_catalogue_in_force)",
+        "count",
+        "Nghị định 63/2010/NĐ-CP (national procedure database); province catalogue decisions",
+        NO_CATALOGUE,
+    ),
+    Indicator(
+        "procedures_online_full",
+        "TTHC cung cấp DVC trực tuyến toàn trình (mức độ 4)",
+        "procedures online in full (level 4)",
+        "procedures_catalogued with online service toàn trình (mức độ 4 before Nghị định 42/2022/NĐ-CP)",
+        "count",
+        "Nghị định 42/2022/NĐ-CP (toàn trình = former level 4)",
+        NO_CATALOGUE,
+    ),
+    Indicator(
+        "procedures_online_partial",
+        "TTHC cung cấp DVC trực tuyến một phần (mức độ 3)",
+        "procedures online in part (level 3)",
+        "procedures_catalogued with online service một phần (mức độ 3 before Nghị định 42/2022/NĐ-CP)",
+        "count",
+        "Nghị định 42/2022/NĐ-CP (một phần = former level 3)",
+        NO_CATALOGUE,
+    ),
+    Indicator(
+        "procedures_online_share",
+        "Tỷ lệ TTHC cung cấp DVC trực tuyến mức độ 3, 4",
+        "share of procedures online at level 3/4",
+        "100 x (procedures_online_full + procedures_online_partial) / procedures_catalogued, 2 decimals",
+        "percent",
+        f"{D766}, group Dịch vụ công trực tuyến (procedures offering online service); seed articles 000, 002",
+        f"{NO_CATALOGUE}, or procedures_catalogued is 0",
+    ),
+    Indicator(
+        "survey_responses",
+        "Số phiếu khảo sát hài lòng",
+        "satisfaction survey responses",
+        "valid survey responses of the units in this subtree (the unit included) in the quarter",
+        "count",
+        "SIPAS (Bộ Nội vụ); surveys dataset",
+        NO_SURVEY,
+    ),
+    Indicator(
+        "satisfied_share",
+        "Tỷ lệ hài lòng",
+        "satisfied share",
+        "100 x responses answering satisfied / survey_responses, 2 decimals",
+        "percent",
+        "SIPAS (Bộ Nội vụ): target > 80% (2020), >= 95% (2030)",
+        f"{NO_SURVEY}, or survey_responses is 0",
+    ),
 )
 
 BY_NAME: dict[str, Indicator] = {indicator.name: indicator for indicator in INDICATORS}
+
+# Decision 766 groups and their points (the portal splits online service 12 + online payment 10), the
+# thresholds at which a rate earns full points, and the bands of the total. Passed to the scorecard SQL.
+SCORECARD_WEIGHTS: dict[str, Decimal] = {
+    "transparency": Decimal("18"),
+    "progress": Decimal("20"),
+    "online_service": Decimal("12"),
+    "online_payment": Decimal("10"),
+    "satisfaction": Decimal("18"),
+    "digitisation": Decimal("22"),
+}
+DOSSIER_SATISFACTION_POINTS = Decimal("6")
+ONLINE_FULL_AT = Decimal("50")
+SATISFACTION_FULL_AT = Decimal("90")
+BAND_EXCELLENT_FROM = Decimal("90")
+BAND_WEAK_BELOW = Decimal("50")
+NOT_IN_EXPORTS = "none of the exports carries the data this group is scored on (no data, not zero)"
+
+
+def scorecard_parameters() -> dict[str, Decimal]:
+    """Weights and thresholds of Decision 766 as query parameters of the marts' SQL."""
+    return {
+        **{f"w_{group}": points for group, points in SCORECARD_WEIGHTS.items()},
+        "w_dossier_satisfaction": DOSSIER_SATISFACTION_POINTS,
+        "online_full_at": ONLINE_FULL_AT,
+        "satisfaction_full_at": SATISFACTION_FULL_AT,
+        "band_excellent_from": BAND_EXCELLENT_FROM,
+        "band_weak_below": BAND_WEAK_BELOW,
+    }
+
+
+def _group(name: str, label_vi: str, label_en: str, rule: str, null_meaning: str) -> Indicator:
+    points = SCORECARD_WEIGHTS[name]
+    return Indicator(f"{name}_score", label_vi, f"{label_en} (out of {points})", rule, "points", D766, null_meaning)
+
+
+SCORECARD_766: tuple[Indicator, ...] = (
+    *(BY_NAME[name] for name in ("quarter", "unit_code", "unit_name", "unit_level", "parent_code", "province_code")),
+    _group(
+        "transparency",
+        "Công khai, minh bạch",
+        "transparency",
+        "procedures published and updated on time, with full content, dossiers synced to the national portal",
+        NOT_IN_EXPORTS,
+    ),
+    _group(
+        "progress",
+        "Tiến độ, kết quả giải quyết",
+        "progress of resolution",
+        "progress_score_766 of mart.unit_quarter_indicators: 20 x (resolved early or on time + pending not "
+        "overdue) / (resolved + pending), more than one supplement request counting as late",
+        _rate_null("resolved + pending"),
+    ),
+    Indicator(
+        "online_full_eligible",
+        "Hồ sơ của TTHC đủ điều kiện toàn trình",
+        "dossiers of procedures eligible for full online service",
+        "dossiers received in the quarter whose procedure is toàn trình in the catalogue in force for their unit",
+        "count",
+        D766,
+        f"{NO_EXPORT}, or {NO_CATALOGUE}",
+    ),
+    Indicator(
+        "online_full_received_online",
+        "Hồ sơ DVC trực tuyến toàn trình",
+        "full-online dossiers",
+        "online_full_eligible received online (channel 2)",
+        "count",
+        D766,
+        f"{NO_EXPORT}, or {NO_CATALOGUE}",
+    ),
+    Indicator(
+        "online_full_rate",
+        "Tỷ lệ hồ sơ trực tuyến toàn trình",
+        "full-online dossier rate",
+        "100 x online_full_received_online / online_full_eligible, 2 decimals",
+        "percent",
+        D766,
+        "online_full_eligible is NULL or 0",
+    ),
+    _group(
+        "online_service",
+        "Cung cấp dịch vụ trực tuyến",
+        "online service",
+        f"min(12, 12 x online_full_rate / {ONLINE_FULL_AT}): full points at {ONLINE_FULL_AT}% and above "
+        "(the portal's full-online dossier indicator; threshold as in the VPCP description of the online "
+        "submission rate, its use here inferred)",
+        "online_full_rate is NULL",
+    ),
+    _group(
+        "online_payment",
+        "Thanh toán trực tuyến",
+        "online payment",
+        "dossiers paid online / dossiers with fees, fee-bearing procedures on the portal",
+        NOT_IN_EXPORTS,
+    ),
+    Indicator(
+        "overdue_share",
+        "Tỷ lệ hồ sơ quá hạn",
+        "overdue share",
+        "100 x (resolved_late + pending_overdue) / (resolved + pending), 2 decimals",
+        "percent",
+        D766,
+        _rate_null("resolved + pending"),
+    ),
+    Indicator(
+        "dissatisfied_share",
+        "Tỷ lệ không hài lòng",
+        "dissatisfied share",
+        "100 - satisfied_share of mart.unit_quarter_indicators (survey responses stand in for the portal's ratings)",
+        "percent",
+        f"{D766}; SIPAS",
+        f"{NO_SURVEY}, or survey_responses is 0",
+    ),
+    Indicator(
+        "dossier_satisfaction_rate",
+        "Tỷ lệ hài lòng trong tiếp nhận, giải quyết TTHC",
+        "satisfaction with dossier handling",
+        "max(0, 100 - (overdue_share + dissatisfied_share)), 2 decimals",
+        "percent",
+        D766,
+        "overdue_share or dissatisfied_share is NULL",
+    ),
+    _group(
+        "satisfaction",
+        "Mức độ hài lòng",
+        "satisfaction",
+        f"the dossier-handling part only (6 of 18 points): min(6, 6 x dossier_satisfaction_rate / "
+        f"{SATISFACTION_FULL_AT}); the two parts on complaints and petitions (PAKN) are not in the exports",
+        "dossier_satisfaction_rate is NULL",
+    ),
+    _group(
+        "digitisation",
+        "Số hoá hồ sơ",
+        "digitisation",
+        "electronic results, digitised dossiers, certified copies, reuse of data, population database links",
+        NOT_IN_EXPORTS,
+    ),
+    Indicator(
+        "points_covered",
+        "Số điểm có số liệu",
+        "points covered by data",
+        "sum of the maximum points of the groups (or, for satisfaction, the part) that have a score",
+        "points",
+        D766,
+        "never NULL (0 when nothing can be scored)",
+    ),
+    Indicator(
+        "total_score",
+        "Tổng điểm",
+        "total score",
+        "sum of the group scores that are not NULL, out of points_covered",
+        "points",
+        D766,
+        "no group has a score",
+    ),
+    Indicator(
+        "score_of_covered_percent",
+        "Tỷ lệ điểm trên phần có số liệu",
+        "score as a share of the points covered",
+        "100 x total_score / points_covered, 2 decimals",
+        "percent",
+        D766,
+        "points_covered is 0",
+    ),
+    Indicator(
+        "complete",
+        "Đủ số liệu",
+        "complete",
+        "points_covered = 100: every group scored",
+        "flag",
+        D766,
+        "never NULL",
+    ),
+    Indicator(
+        "band",
+        "Xếp loại",
+        "band",
+        f"xuất sắc from {BAND_EXCELLENT_FROM}, yếu below {BAND_WEAK_BELOW}, "
+        "'từ 50 đến dưới 90' between, on total_score",
+        "text",
+        f"{D766}; bands as published by the national portal",
+        "the scorecard is not complete (a total over part of the groups is not banded)",
+    ),
+)
+
+REGISTRY: dict[str, tuple[Indicator, ...]] = {TABLE: INDICATORS, SCORECARD_TABLE: SCORECARD_766}
 
 
 def online_target() -> Decimal:
@@ -325,25 +572,26 @@ def online_target() -> Decimal:
     return Decimal(text) if text else DEFAULT_ONLINE_TARGET
 
 
-def comment_statement(indicator: Indicator) -> sql.Composed:
-    """`COMMENT ON COLUMN mart.unit_quarter_indicators.<name> IS '<comment>'` for one column."""
-    schema, table = TABLE.split(".")
+def comment_statement(indicator: Indicator, table: str = TABLE) -> sql.Composed:
+    """`COMMENT ON COLUMN <table>.<name> IS '<comment>'` for one column."""
+    schema, name = table.split(".")
     return sql.SQL("COMMENT ON COLUMN {}.{}.{} IS {}").format(
-        sql.Identifier(schema), sql.Identifier(table), sql.Identifier(indicator.name), sql.Literal(indicator.comment())
+        sql.Identifier(schema), sql.Identifier(name), sql.Identifier(indicator.name), sql.Literal(indicator.comment())
     )
 
 
-def comment_statements() -> list[str]:
-    """Every column's COMMENT statement as SQL text, in registry order."""
-    return [comment_statement(indicator).as_string(None) + ";" for indicator in INDICATORS]
+def comment_statements(table: str = TABLE) -> list[str]:
+    """Every column's COMMENT statement of one registered mart as SQL text, in registry order."""
+    return [comment_statement(indicator, table).as_string(None) + ";" for indicator in REGISTRY[table]]
 
 
 def apply_indicator_comments(conn: psycopg.Connection) -> int:
-    """Set every column COMMENT of the mart from the registry; returns the number of columns."""
+    """Set every column COMMENT of the registered marts from the registry; returns the number of columns."""
     with conn.transaction():
-        for indicator in INDICATORS:
-            conn.execute(comment_statement(indicator))
-    return len(INDICATORS)
+        for table, indicators in REGISTRY.items():
+            for indicator in indicators:
+                conn.execute(comment_statement(indicator, table))
+    return sum(len(indicators) for indicators in REGISTRY.values())
 
 
 def _cell(text: str) -> str:
@@ -351,20 +599,25 @@ def _cell(text: str) -> str:
 
 
 def render_indicators_md() -> str:
-    """`docs/indicators.md`: the registry as one Markdown table."""
+    """`docs/indicators.md`: the registry as one Markdown table per mart."""
     lines = [
-        "# Indicators of `mart.unit_quarter_indicators`",
+        "# Indicators",
         "",
         "Generated from `plugins/cchc/indicators.py` by `cchc docs`; do not edit by hand.",
         "One row per unit (commune, district, province, with the hierarchy valid on the quarter's last day)",
         "and calendar quarter. Percentages have 2 decimals and are NULL where the denominator is 0.",
-        "",
-        "| name | label (vi) | label (en) | formula | unit | source | NULL means |",
-        "|---|---|---|---|---|---|---|",
     ]
-    for i in INDICATORS:
-        cells = (f"`{i.name}`", i.label_vi, i.label_en, i.formula, i.unit, i.source, i.null_meaning)
-        lines.append("| " + " | ".join(_cell(c) for c in cells) + " |")
+    for table, indicators in REGISTRY.items():
+        lines += [
+            "",
+            f"## `{table}`",
+            "",
+            "| name | label (vi) | label (en) | formula | unit | source | NULL means |",
+            "|---|---|---|---|---|---|---|",
+        ]
+        for i in indicators:
+            cells = (f"`{i.name}`", i.label_vi, i.label_en, i.formula, i.unit, i.source, i.null_meaning)
+            lines.append("| " + " | ".join(_cell(c) for c in cells) + " |")
     return "\n".join(lines) + "\n"
 
 
@@ -377,7 +630,8 @@ def render_data_dictionary(conn: psycopg.Connection) -> str:
         "# Data dictionary: schema `mart`",
         "",
         "Generated by `cchc docs` from the COMMENTs of a migrated warehouse; do not edit by hand.",
-        "Column comments of `mart.unit_quarter_indicators` come from `plugins/cchc/indicators.py`.",
+        "Column comments of `mart.unit_quarter_indicators` and `mart.scorecard_766` come from "
+        "`plugins/cchc/indicators.py`.",
     ]
     relations = fetch_all(conn, "docs/mart_relations.sql")
     for oid, name, kind, comment in relations:

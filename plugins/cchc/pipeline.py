@@ -18,7 +18,7 @@ import pandas as pd
 import psycopg
 
 from cchc.config import LOCAL_TZ
-from cchc.indicators import online_target
+from cchc.indicators import online_target, scorecard_parameters
 from cchc.quality import audit
 from cchc.quality.expectations import validate_frame
 from cchc.quarters import Quarter
@@ -60,6 +60,7 @@ class RefreshContext:
             "first_day": self.quarter.first_day,
             "last_day": self.quarter.last_day,
             "online_target": online_target(),
+            **scorecard_parameters(),
         }
 
 
@@ -247,10 +248,14 @@ CORE_RELATIONS: tuple[tuple[str, str], ...] = (
     ("core.fct_cchc_plan", "core/fct_cchc_plan.sql"),
     ("core.fct_par_score", "core/fct_par_score.sql"),
     ("core.fct_one_stop_report_row", "core/fct_one_stop_report_row.sql"),
+    ("core.dim_procedure", "core/dim_procedure.sql"),
 )
-# Marts read only core: par_index and plan_compliance also read its earlier quarters.
+# Marts read core (par_index, plan_compliance and the procedure catalogue in force also read its
+# earlier quarters); scorecard_766 and unit_quarter_comparable read unit_quarter_indicators.
 MART_RELATIONS: tuple[tuple[str, str], ...] = (
     ("mart.unit_quarter_indicators", "marts/unit_quarter_indicators.sql"),
+    ("mart.scorecard_766", "marts/scorecard_766.sql"),
+    ("mart.unit_quarter_comparable", "marts/unit_quarter_comparable.sql"),
     ("mart.unit_quarter_satisfaction", "marts/unit_quarter_satisfaction.sql"),
     ("mart.inspections", "marts/inspections.sql"),
     ("mart.plan_compliance", "marts/plan_compliance.sql"),

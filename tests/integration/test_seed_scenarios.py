@@ -32,6 +32,23 @@ def test_hoa_hiep_bac_2018(warehouse_db, tmp_path, conn):
     ).fetchone()
     assert district == (4872, 274)
     assert conn.execute("select count(*) from quarantine.rejected_row").fetchone() == (0,)
+    # The district team's inspection of 28/11/2018 and the ward's Chỉ thị 29-CT/TU results.
+    directive = conn.execute(
+        """select criterion, score_percent, inspected_on::text, source_unit_code, unit_level
+           from mart.inspections where quarter = '2018Q4' and unit_code = '20194' order by criterion"""
+    ).fetchall()
+    assert directive == sorted(
+        [
+            ("Trách nhiệm", Decimal("100"), "2018-11-28", "490", "commune"),
+            ("Chuyên nghiệp", Decimal("94"), "2018-11-28", "490", "commune"),
+            ("Trung thực", Decimal("100"), "2018-11-28", "490", "commune"),
+            ("Kỷ cương", Decimal("98"), "2018-11-28", "490", "commune"),
+            ("Gương mẫu", Decimal("96"), "2018-11-28", "490", "commune"),
+            ("Chống quan liêu", Decimal("100"), "2018-11-28", "490", "commune"),
+            ("Chống tiêu cực", Decimal("100"), "2018-11-28", "490", "commune"),
+            ("Chống bệnh hình thức", Decimal("100"), "2018-11-28", "490", "commune"),
+        ]
+    )
 
 
 def test_hong_ngu_town_2020(warehouse_db, tmp_path, conn):
@@ -45,10 +62,21 @@ def test_hong_ngu_town_2020(warehouse_db, tmp_path, conn):
            from mart.unit_quarter_indicators where unit_code = '868' and quarter in ('2020Q1', '2020Q2')"""
     ).fetchone()
     assert town == ("Thị xã Hồng Ngự", 10407, 10407, 0, 8)  # the town desk and its 7 communes and wards
-    procedures = conn.execute(
-        "select count(*) from staging.stg_tthc__procedures where online_level ~* '(3|4|toàn trình|một phần)'"
-    ).fetchone()[0]
-    assert procedures == 64 + 25
+    # Online at level 3/4: 64 town-level procedure sets and 25 commune-level ones, in 12 fields. The
+    # town's catalogue (written "Mức độ 3/4", as before Nghị định 42/2022) applies to its communes too.
+    online = conn.execute(
+        """select unit_level, min(procedures_online_full + procedures_online_partial),
+                  max(procedures_online_full + procedures_online_partial), count(*)
+           from mart.unit_quarter_indicators
+           where quarter = '2020Q2' and (unit_code = '868' or parent_code = '868')
+           group by unit_level order by unit_level"""
+    ).fetchall()
+    assert online == [("commune", 25, 25, 7), ("district", 64, 64, 1)]
+    fields, legacy_levels = conn.execute(
+        """select count(distinct field), array_agg(distinct online_level_legacy order by online_level_legacy)
+           from core.dim_procedure where catalogue_unit_code = '868' and online_service <> 'none'"""
+    ).fetchone()
+    assert (fields, legacy_levels) == (12, [3, 4])
     inspected = conn.execute(
         "select count(distinct unit_code) from staging.stg_inspection__findings where inspected_on = '2020-05-29'"
     ).fetchone()[0]

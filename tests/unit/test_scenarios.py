@@ -22,7 +22,7 @@ from tests.support.landing_files import landing_files as _files
 pytestmark = pytest.mark.unit
 
 # sha256 over (path, bytes) of the scenario's files: its output is pinned byte for byte.
-HOA_HIEP_BAC_DIGEST = "2def5469a5baac3afdfb23c180c236f88e765104d3c30065748a8b2769907356"
+HOA_HIEP_BAC_DIGEST = "6016714f6f4ad18483682d8da67474e331c35b7060ec7e3dd6b0370795bf109b"
 FORMAT = "%d/%m/%Y %H:%M"
 
 
@@ -58,9 +58,12 @@ def test_every_scenario_file_has_headers_its_spec_accepts(tmp_path):
 
 def test_hoa_hiep_bac_2018_counted_from_the_files(tmp_path):
     summary = write_scenario("hoa-hiep-bac-2018", tmp_path)
-    files = _files(tmp_path)
-    assert sorted(files) == [f"commune/20194/2018Q{n}/dossiers.csv" for n in (1, 2, 3, 4)]
+    assert sorted(_files(tmp_path)) == [
+        *(f"commune/20194/2018Q{n}/dossiers.csv" for n in (1, 2, 3, 4)),
+        "district/490/2018Q4/inspections.csv",
+    ]
     assert _digest(tmp_path) == HOA_HIEP_BAC_DIGEST
+    files = [f for f in _files(tmp_path) if f.endswith("dossiers.csv")]
     appearances = Counter(r["Mã hồ sơ"] for relative in files for r in _rows(tmp_path / relative))
     early = on_time = late = 0
     for row in _latest(tmp_path).values():

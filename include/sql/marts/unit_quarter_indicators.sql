@@ -7,7 +7,9 @@ insert into mart.unit_quarter_indicators (
     resolved, resolved_early, resolved_on_time, resolved_late, pending, pending_overdue,
     on_time_rate, early_rate, online_rate, progress_score_766,
     postal_submission_rate, returned_by_post, postal_return_rate, online_target_percent, meets_online_target,
-    supplement_rate, rank_on_time_in_parent
+    supplement_rate, rank_on_time_in_parent,
+    procedures_catalogued, procedures_online_full, procedures_online_partial, procedures_online_share,
+    survey_responses, satisfied_share
 )
 with units as (
     select unit_code, unit_name, unit_level, parent_code, province_code
@@ -102,6 +104,45 @@ rolled_up as (
     group by a.ancestor_code
 ),
 
+-- Satisfaction surveys, rolled up like the dossiers; a unit whose file held no valid response counts
+-- 0 responses (so a NULL share), a subtree without any surveys file stays NULL.
+surveyed_units as (
+    select unit_code
+    from raw.landing_file
+    where quarter = %(quarter)s and dataset = 'surveys' and is_current and status = 'loaded'
+    union
+    select unit_code
+    from core.fct_survey_response
+    where quarter = %(quarter)s
+),
+
+surveys_rolled_up as (
+    select
+        a.ancestor_code as unit_code,
+        count(r.response_id) as survey_responses,
+        count(r.response_id) filter (where r.satisfied) as satisfied_responses
+    from surveyed_units as s
+    join ancestry as a on a.unit_code = s.unit_code
+    left join core.fct_survey_response as r on r.quarter = %(quarter)s and r.unit_code = s.unit_code
+    group by a.ancestor_code
+),
+
+-- Procedures of the unit's own level in the catalogue in force for it (its own, else the nearest above).
+catalogue as (
+    select
+        c.unit_code,
+        count(p.procedure_code)::integer as procedures_catalogued,
+        (count(p.procedure_code) filter (where p.online_service = 'full'))::integer as procedures_online_full,
+        (count(p.procedure_code) filter (where p.online_service = 'partial'))::integer as procedures_online_partial
+    from core.procedure_catalogue_in_force(%(quarter)s, %(last_day)s::date) as c
+    join units as u on u.unit_code = c.unit_code
+    left join core.dim_procedure as p
+        on p.quarter = c.catalogue_quarter
+       and p.catalogue_unit_code = c.catalogue_unit_code
+       and p.procedure_level = u.unit_level
+    group by c.unit_code
+),
+
 in_scope as (
     select u.*
     from units as u
@@ -133,15 +174,25 @@ rates as (
         mart.pct(r.resolved_early + r.resolved_on_time, r.resolved) as on_time_rate,
         mart.pct(r.resolved_early, r.resolved) as early_rate,
         mart.pct(r.received_online, r.received) as online_rate,
-        round(mart.pct(r.resolved_in_time_766 + r.pending_in_time_766, r.resolved + r.pending) * 20 / 100, 2)
-            as progress_score_766,
+        round(
+            mart.pct(r.resolved_in_time_766 + r.pending_in_time_766, r.resolved + r.pending) * %(w_progress)s / 100, 2
+        ) as progress_score_766,
         mart.pct(r.received_postal, r.received) as postal_submission_rate,
         r.returned_by_post,
         mart.pct(r.returned_by_post, r.resolved) as postal_return_rate,
         cast(%(online_target)s as numeric(6, 2)) as online_target_percent,
-        mart.pct(r.resolved_with_supplement, r.resolved) as supplement_rate
+        mart.pct(r.resolved_with_supplement, r.resolved) as supplement_rate,
+        c.procedures_catalogued,
+        c.procedures_online_full,
+        c.procedures_online_partial,
+        mart.pct(c.procedures_online_full + c.procedures_online_partial, c.procedures_catalogued)
+            as procedures_online_share,
+        sv.survey_responses,
+        mart.pct(sv.satisfied_responses, sv.survey_responses) as satisfied_share
     from in_scope as s
     left join rolled_up as r on r.unit_code = s.unit_code
+    left join catalogue as c on c.unit_code = s.unit_code
+    left join surveys_rolled_up as sv on sv.unit_code = s.unit_code
 ),
 
 -- Online target flag, and the on-time rank among units of one level under one parent (1 = best).
@@ -158,7 +209,9 @@ final as (
             dense_rank() over (
                 partition by unit_level, parent_code, on_time_rate is null order by on_time_rate desc
             )
-        end as rank_on_time_in_parent
+        end as rank_on_time_in_parent,
+        procedures_catalogued, procedures_online_full, procedures_online_partial, procedures_online_share,
+        survey_responses, satisfied_share
     from rates
 )
 

@@ -42,6 +42,7 @@ from cchc.generate.dossiers import (
 )
 from cchc.generate.formats import Cell, write_table
 from cchc.generate.oversight import (
+    DIRECTIVE_CRITERIA,
     INSPECTION_HEADERS,
     INSPECTIONS_STEM,
     PLAN_HEADERS,
@@ -91,13 +92,27 @@ class ExactPeriod:
     received: int
     early: int
     seed: int = 20181128
+    inspection: DirectiveInspection | None = None
+
+
+@dataclass(frozen=True)
+class DirectiveInspection:
+    """An inspection of the desk's unit scoring each criterion of a directive, filed by `by_unit`."""
+
+    inspection_id: str
+    by_level: str
+    by_unit: str
+    inspected_on: date
+    body: str
+    scores: tuple[tuple[str, float], ...]
 
 
 HOA_HIEP_BAC_2018 = ExactPeriod(
     name="hoa-hiep-bac-2018",
     description=(
         "phường Hòa Hiệp Bắc (20194), quận Liên Chiểu, Đà Nẵng, 01/01–28/11/2018: "
-        "4,872 received, all resolved, 274 early, 4,598 on time, 0 late (seed article 003)"
+        "4,872 received, all resolved, 274 early, 4,598 on time, 0 late; the district team's inspection of "
+        "28/11/2018 with the ward's Chỉ thị 29-CT/TU results (seed article 003)"
     ),
     level="commune",
     unit_code="20194",
@@ -105,6 +120,15 @@ HOA_HIEP_BAC_2018 = ExactPeriod(
     last=date(2018, 11, 28),
     received=4872,
     early=274,
+    # The district team's visit of 28/11/2018 and the ward's results under Chỉ thị 29-CT/TU.
+    inspection=DirectiveInspection(
+        inspection_id="KT-CCHC-490-2018-20194",
+        by_level="district",
+        by_unit="490",
+        inspected_on=date(2018, 11, 28),
+        body="Tổ kiểm tra CCHC quận Liên Chiểu",
+        scores=tuple(zip(DIRECTIVE_CRITERIA, (100.0, 94.0, 100.0, 98.0, 96.0, 100.0, 100.0, 100.0), strict=True)),
+    ),
 )
 
 # Seed article 000: thị xã Hồng Ngự (868), Đồng Tháp.
@@ -327,7 +351,33 @@ def _write_exact_period(spec: ExactPeriod, landing: Path) -> ScenarioSummary:
         landing, unit, spec.first, spec.last, spec.received, spec.early, rng, catalogue_for(unit), spec.name
     )
     quarters = quarter_range(Quarter.containing(spec.first), Quarter.containing(spec.last))
-    return written.summary(spec.name, unit, quarters, written.files)
+    files = list(written.files)
+    if spec.inspection is not None:
+        files.append(_write_directive_inspection(landing, spec.inspection, unit, quarters[-1]))
+    return written.summary(spec.name, unit, quarters, files)
+
+
+def _write_directive_inspection(
+    landing: Path, inspection: DirectiveInspection, unit: AdminUnit, quarter: Quarter
+) -> str:
+    rows: list[list[Cell]] = [
+        [
+            inspection.inspection_id,
+            unit.code,
+            inspection.inspected_on,
+            inspection.body,
+            criterion,
+            score,
+            None,
+            None,
+            None,
+            None,
+        ]
+        for criterion, score in inspection.scores
+    ]
+    folder = landing / inspection.by_level / inspection.by_unit / str(quarter)
+    path, _ = write_table(folder, INSPECTIONS_STEM, INSPECTION_HEADERS, rows)
+    return path.relative_to(landing).as_posix()
 
 
 # --- seed 000: thị xã Hồng Ngự, 01/01–04/05/2020 ------------------------------------------------------

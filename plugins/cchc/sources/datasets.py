@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from cchc.sources.text import fold
 
-KINDS = ("text", "int", "decimal", "percent", "date", "datetime", "bool", "channel")
+KINDS = ("text", "int", "decimal", "percent", "date", "datetime", "bool", "channel", "online_level", "unit_level")
 
 
 @dataclass(frozen=True)
@@ -167,8 +167,8 @@ PROCEDURES = DatasetSpec(
         Column("procedure_code", ("Mã thủ tục", "Mã TTHC")),
         Column("procedure_name", ("Tên thủ tục", "Tên TTHC")),
         Column("field", ("Lĩnh vực",)),
-        Column("level", ("Cấp thực hiện", "Cấp")),
-        Column("online_level", ("Mức độ DVC", "Mức độ dịch vụ công trực tuyến", "Mức độ")),
+        Column("level", ("Cấp thực hiện", "Cấp"), kind="unit_level"),
+        Column("online_level", ("Mức độ DVC", "Mức độ dịch vụ công trực tuyến", "Mức độ"), kind="online_level"),
         Column("processing_days", ("Thời hạn giải quyết", "Số ngày giải quyết"), required=False, kind="int"),
     ),
 )

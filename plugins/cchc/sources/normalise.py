@@ -19,7 +19,9 @@ from cchc.sources.parse import (
     parse_datetime,
     parse_decimal,
     parse_int,
+    parse_online_level,
     parse_percent,
+    parse_unit_level,
     parse_yes_no,
 )
 
@@ -32,6 +34,8 @@ _PARSERS: dict[str, tuple[Parser, str]] = {
     "datetime": (parse_datetime, "a date dd/mm/yyyy [HH:MM] or ISO"),
     "bool": (parse_yes_no, "Có / Không"),
     "channel": (parse_channel, "Trực tiếp / Trực tuyến / Bưu chính or 1 / 2 / 3"),
+    "online_level": (parse_online_level, "Toàn trình / Một phần / Không or Mức độ 4 / 3 / 2"),
+    "unit_level": (parse_unit_level, "Cấp xã / Cấp huyện / Cấp tỉnh"),
 }
 META_COLUMNS = ("_row_id", "file_id", "line_number", "source_level", "landing_unit_code")
 

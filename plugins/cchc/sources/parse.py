@@ -83,6 +83,34 @@ _CHANNELS = {
     ),
 }
 _CHANNEL_BY_KEY = {key: channel for channel, keys in _CHANNELS.items() for key in keys}
+
+# Online service level of a procedure. Nghị định 42/2022/NĐ-CP renamed levels 4 and 3 to "toàn trình"
+# (full) and "một phần" (partial); level 2 and below offer no online filing.
+_ONLINE_LEVELS = {
+    "full": ("toan_trinh", "dvc_toan_trinh", "dvctt_toan_trinh", "muc_do_4", "muc_4", "md4", "4", "full"),
+    "partial": ("mot_phan", "dvc_mot_phan", "dvctt_mot_phan", "muc_do_3", "muc_3", "md3", "3", "partial"),
+    "none": (
+        "khong",
+        "chua_cung_cap",
+        "thong_tin_truc_tuyen",
+        "muc_do_2",
+        "muc_2",
+        "md2",
+        "2",
+        "muc_do_1",
+        "muc_1",
+        "md1",
+        "1",
+        "none",
+    ),
+}
+_ONLINE_LEVEL_BY_KEY = {key: level for level, keys in _ONLINE_LEVELS.items() for key in keys}
+_UNIT_LEVELS = {
+    "commune": ("xa", "cap_xa", "commune"),
+    "district": ("huyen", "cap_huyen", "district"),
+    "province": ("tinh", "cap_tinh", "province"),
+}
+_UNIT_LEVEL_BY_KEY = {key: level for level, keys in _UNIT_LEVELS.items() for key in keys}
 _YES_NO_BY_KEY = {
     **dict.fromkeys(("co", "x", "1", "yes", "y", "true"), True),
     **dict.fromkeys(("khong", "0", "no", "n", "false"), False),
@@ -196,6 +224,17 @@ def parse_channel(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     channel in our exports means the clerk did not record it.
     """
     return _per_distinct(values, _lookup(_CHANNEL_BY_KEY, "string"))
+
+
+def parse_online_level(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Online service level as 'full', 'partial' or 'none' from either vocabulary: Toàn trình / Một phần /
+    Không (since Nghị định 42/2022) or Mức độ 4 / 3 / 2 / 1 (before it), with or without diacritics."""
+    return _per_distinct(values, _lookup(_ONLINE_LEVEL_BY_KEY, "string"))
+
+
+def parse_unit_level(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Level that carries out a procedure (Cấp xã / huyện / tỉnh) as 'commune', 'district' or 'province'."""
+    return _per_distinct(values, _lookup(_UNIT_LEVEL_BY_KEY, "string"))
 
 
 def parse_yes_no(values: pd.Series) -> tuple[pd.Series, pd.Series]:
