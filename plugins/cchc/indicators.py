@@ -398,8 +398,9 @@ NOT_IN_EXPORTS = "none of the exports carries the data this group is scored on (
 
 def scorecard_parameters() -> dict[str, Decimal]:
     """Weights and thresholds of Decision 766 as query parameters of the marts' SQL."""
+    # The satisfaction group is scored through its dossier-handling part only (the PAKN parts have no data).
     return {
-        **{f"w_{group}": points for group, points in SCORECARD_WEIGHTS.items()},
+        **{f"w_{group}": points for group, points in SCORECARD_WEIGHTS.items() if group != "satisfaction"},
         "w_dossier_satisfaction": DOSSIER_SATISFACTION_POINTS,
         "online_full_at": ONLINE_FULL_AT,
         "satisfaction_full_at": SATISFACTION_FULL_AT,

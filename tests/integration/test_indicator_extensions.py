@@ -6,7 +6,15 @@ from decimal import Decimal
 
 import pytest
 
-from cchc.indicators import BY_NAME, DOCS_DIR, INDICATORS, TABLE, apply_indicator_comments, render_data_dictionary
+from cchc.indicators import (
+    BY_NAME,
+    DOCS_DIR,
+    REGISTRY,
+    SCORECARD_TABLE,
+    TABLE,
+    apply_indicator_comments,
+    render_data_dictionary,
+)
 from tests.integration.helpers import mart_row, refresh, write_dossiers
 
 pytestmark = pytest.mark.integration
@@ -149,30 +157,39 @@ def test_district_rolls_up_the_new_counts(loaded, conn):
     assert district["supplement_rate"] == Decimal("23.08")  # A 2, E 1
 
 
-def _columns_and_comments(conn) -> list[tuple[str, str | None]]:
-    schema, table = TABLE.split(".")
+def _columns_and_comments(conn, table: str = TABLE) -> list[tuple[str, str | None]]:
     return conn.execute(
         "select a.attname, col_description(a.attrelid, a.attnum) from pg_attribute as a "
         "where a.attrelid = to_regclass(%s) and a.attnum > 0 and not a.attisdropped order by a.attnum",
-        (f"{schema}.{table}",),
+        (table,),
     ).fetchall()
 
 
-def test_every_mart_column_has_a_registry_entry_and_its_comment(conn):
-    found = _columns_and_comments(conn)
+@pytest.mark.parametrize("table", list(REGISTRY))
+def test_every_mart_column_has_a_registry_entry_and_its_comment(conn, table):
+    by_name = {indicator.name: indicator for indicator in REGISTRY[table]}
+    found = _columns_and_comments(conn, table)
+    assert found, f"{table} does not exist"
     names = {name for name, _ in found}
-    assert names - set(BY_NAME) == set(), "mart columns without a registry entry"
-    assert set(BY_NAME) - names == set(), "registry entries without a mart column"
+    assert names - set(by_name) == set(), f"{table} columns without a registry entry"
+    assert set(by_name) - names == set(), f"{table} registry entries without a column"
     for name, comment in found:
-        assert comment, f"{name} has no COMMENT"
-        assert comment == BY_NAME[name].comment(), name
+        assert comment, f"{table}.{name} has no COMMENT"
+        assert comment == by_name[name].comment(), f"{table}.{name}"
 
 
 def test_apply_indicator_comments_sets_the_registry_text(conn):
     conn.execute(f"comment on column {TABLE}.received is 'stale'")
+    conn.execute(f"comment on column {SCORECARD_TABLE}.total_score is 'stale'")
+    conn.execute(f"comment on column {SCORECARD_TABLE}.quarter is null")
     conn.commit()
-    assert apply_indicator_comments(conn) == len(INDICATORS)
+    assert dict(_columns_and_comments(conn, SCORECARD_TABLE))["total_score"] == "stale"
+    assert apply_indicator_comments(conn) == sum(len(indicators) for indicators in REGISTRY.values())
     assert dict(_columns_and_comments(conn))["received"] == BY_NAME["received"].comment()
+    scorecard = {indicator.name: indicator for indicator in REGISTRY[SCORECARD_TABLE]}
+    comments = dict(_columns_and_comments(conn, SCORECARD_TABLE))
+    assert comments["total_score"] == scorecard["total_score"].comment()
+    assert comments["quarter"] == scorecard["quarter"].comment()
 
 
 def test_data_dictionary_is_up_to_date(conn):

@@ -13,6 +13,8 @@ from cchc.sources.parse import (
     parse_datetime,
     parse_decimal,
     parse_int,
+    parse_online_level,
+    parse_unit_level,
     parse_yes_no,
 )
 
@@ -208,6 +210,101 @@ def test_parse_channel_rejects(text: str) -> None:
 
 def test_parse_channel_empty_is_missing_not_direct() -> None:
     parsed, bad = parse_channel(pd.Series(EMPTY, dtype="string"))
+
+    assert parsed.dtype == "string"
+    assert parsed.isna().all()
+    assert not bad.any()
+
+
+ONLINE_LEVELS = [
+    # Nghị định 42/2022/NĐ-CP vocabulary
+    ("Toàn trình", "full"),
+    ("Toan trinh", "full"),
+    ("TOÀN TRÌNH", "full"),
+    ("toàn trình", "full"),
+    ("DVC toàn trình", "full"),
+    ("Một phần", "partial"),
+    ("Mot phan", "partial"),
+    ("MỘT PHẦN", "partial"),
+    ("Không", "none"),
+    ("Khong", "none"),
+    ("KHÔNG", "none"),
+    # the levels before it
+    ("Mức độ 4", "full"),
+    ("Muc do 4", "full"),
+    ("MỨC ĐỘ 4", "full"),
+    ("mức độ 4", "full"),
+    ("4", "full"),
+    ("Mức độ 3", "partial"),
+    ("Muc do 3", "partial"),
+    ("MỨC ĐỘ 3", "partial"),
+    ("3", "partial"),
+    ("Mức độ 2", "none"),
+    ("Muc do 2", "none"),
+    ("Mức độ 1", "none"),
+    ("MUC DO 1", "none"),
+    ("2", "none"),
+    (" Toàn trình ", "full"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), ONLINE_LEVELS)
+def test_parse_online_level_accepts(text: str, expected: str) -> None:
+    assert run(parse_online_level, [text]) == ([expected], [False])
+
+
+@pytest.mark.parametrize("text", ["Mức độ 5", "5", "Toàn", "trực tuyến", "Có", "mức độ"])
+def test_parse_online_level_rejects(text: str) -> None:
+    assert run(parse_online_level, [text]) == ([None], [True])
+
+
+def test_parse_online_level_empty_is_missing_not_none() -> None:
+    parsed, bad = parse_online_level(pd.Series(EMPTY, dtype="string"))
+
+    assert parsed.dtype == "string"
+    assert parsed.isna().all()
+    assert not bad.any()
+
+
+def test_parse_online_level_whole_column_mixes_vocabularies() -> None:
+    values = ["Toàn trình", "Mức độ 3", "", "Mức độ 2", "không rõ", None, "Mức độ 4", "Một phần"]
+
+    assert run(parse_online_level, values) == (
+        ["full", "partial", None, "none", None, None, "full", "partial"],
+        [False, False, False, False, True, False, False, False],
+    )
+
+
+UNIT_LEVELS = [
+    ("Cấp xã", "commune"),
+    ("Cap xa", "commune"),
+    ("CẤP XÃ", "commune"),
+    ("Xã", "commune"),
+    ("xa", "commune"),
+    ("Cấp huyện", "district"),
+    ("Cap huyen", "district"),
+    ("CẤP HUYỆN", "district"),
+    ("Huyện", "district"),
+    ("Cấp tỉnh", "province"),
+    ("Cap tinh", "province"),
+    ("CẤP TỈNH", "province"),
+    ("Tỉnh", "province"),
+    ("TINH", "province"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), UNIT_LEVELS)
+def test_parse_unit_level_accepts(text: str, expected: str) -> None:
+    assert run(parse_unit_level, [text]) == ([expected], [False])
+
+
+@pytest.mark.parametrize("text", ["Cấp trung ương", "Bộ", "Cấp", "thôn", "1"])
+def test_parse_unit_level_rejects(text: str) -> None:
+    assert run(parse_unit_level, [text]) == ([None], [True])
+
+
+def test_parse_unit_level_empty_is_missing() -> None:
+    parsed, bad = parse_unit_level(pd.Series(EMPTY, dtype="string"))
 
     assert parsed.dtype == "string"
     assert parsed.isna().all()

@@ -73,10 +73,14 @@ scores as (
     select
         *,
         null::numeric as transparency_score,
-        round(least(%(w_online_service)s, %(w_online_service)s * online_full_rate / %(online_full_at)s), 2)
-            as online_service_score,
+        -- least() and greatest() skip NULLs: no data must stay NULL, not become full or zero points.
+        case when online_full_rate is not null then
+            round(least(%(w_online_service)s, %(w_online_service)s * online_full_rate / %(online_full_at)s), 2)
+        end as online_service_score,
         null::numeric as online_payment_score,
-        greatest(0, 100 - (overdue_share + dissatisfied_share)) as dossier_satisfaction_rate,
+        case when overdue_share is not null and dissatisfied_share is not null then
+            greatest(0, 100 - (overdue_share + dissatisfied_share))
+        end as dossier_satisfaction_rate,
         null::numeric as digitisation_score
     from rates
 ),
@@ -85,13 +89,15 @@ scores as (
 grouped as (
     select
         *,
-        round(
-            least(
-                %(w_dossier_satisfaction)s,
-                %(w_dossier_satisfaction)s * dossier_satisfaction_rate / %(satisfaction_full_at)s
-            ),
-            2
-        ) as satisfaction_score
+        case when dossier_satisfaction_rate is not null then
+            round(
+                least(
+                    %(w_dossier_satisfaction)s,
+                    %(w_dossier_satisfaction)s * dossier_satisfaction_rate / %(satisfaction_full_at)s
+                ),
+                2
+            )
+        end as satisfaction_score
     from scores
 ),
 
