@@ -47,6 +47,7 @@ def _drop(server_url: str, name: str) -> None:
 @pytest.fixture(scope="session")
 def template_db(server_url: str) -> Iterator[str]:
     """Name of a migrated database holding the admin-unit reference, copied for each test."""
+    from cchc.warehouse.access import ensure_row_security
     from cchc.warehouse.connection import connect, ensure_database, with_database
     from cchc.warehouse.lineage import load_admin_unit_lineage
     from cchc.warehouse.migrations import migrate
@@ -58,6 +59,7 @@ def template_db(server_url: str) -> Iterator[str]:
         migrate(conn)
         load_admin_units(conn)
         load_admin_unit_lineage(conn)
+        ensure_row_security(conn)
     yield name
     _drop(server_url, name)
 

@@ -27,6 +27,7 @@ def cmd_warehouse_url(_args: argparse.Namespace) -> int:
 
 
 def cmd_migrate(_args: argparse.Namespace) -> int:
+    from cchc.warehouse.access import ensure_row_security
     from cchc.warehouse.connection import connect
     from cchc.warehouse.lineage import load_admin_unit_lineage
     from cchc.warehouse.migrations import migrate
@@ -36,9 +37,11 @@ def cmd_migrate(_args: argparse.Namespace) -> int:
         applied = migrate(conn)
         changed = load_admin_units(conn)
         lineage = load_admin_unit_lineage(conn)
+        secured = ensure_row_security(conn)
     print(
         f"migrations applied: {', '.join(applied) or 'none (up to date)'}; "
-        f"admin units changed: {changed}; lineage rows changed: {lineage}"
+        f"admin units changed: {changed}; lineage rows changed: {lineage}; "
+        f"row security applied to: {', '.join(secured) or 'none (all covered)'}"
     )
     return 0
 

@@ -26,7 +26,7 @@ from cchc.sources.datasets import DATASETS, DatasetSpec
 from cchc.sources.landing import LandingProblem, discover, parse_landing_path
 from cchc.sources.normalise import normalise
 from cchc.sources.raw_loader import load_file
-from cchc.warehouse.access import apply_row_security
+from cchc.warehouse.access import ensure_row_security
 from cchc.warehouse.connection import connect
 from cchc.warehouse.copy_loader import copy_rows
 from cchc.warehouse.lineage import load_admin_unit_lineage
@@ -77,10 +77,8 @@ def prepare_warehouse(ctx: RefreshContext) -> dict[str, Any]:
             summary["migrations_applied"] = applied
             summary["admin_units_changed"] = load_admin_units(conn)
             summary["lineage_changed"] = load_admin_unit_lineage(conn)
-            if applied:
-                # New mart tables get the reader grants and the province filter. Only on a schema
-                # change: it is DDL that locks every mart table, so it would wait on readers.
-                apply_row_security(conn)
+            # New mart tables get the reader grants and the province filter, whoever migrated.
+            summary["row_security_applied_to"] = ensure_row_security(conn)
             return summary
 
 
@@ -213,7 +211,13 @@ def _stage_dataset(
     typed, problems = normalise(raw, spec)
     outcome = validate_frame(typed, f"staging.{spec.name}", parameters)
     for row_id, failures in outcome.errors.items():
-        problems[row_id].extend(failures)
+        # A value that could not be parsed is NULL in the typed frame; "missing" would misreport it.
+        unparsed = {check.removeprefix("parse(").removesuffix(")") for check, _ in problems.get(row_id, [])}
+        problems[row_id].extend(
+            (check, reason)
+            for check, reason in failures
+            if check.removeprefix("expect_column_values_to_not_be_null(").removesuffix(")") not in unparsed
+        )
     rejected = typed["_row_id"].isin(list(problems))
     good = typed.loc[~rejected].assign(quarter=quarter)
     columns = ("quarter", "file_id", "line_number", "source_level", *spec.column_names)

@@ -65,13 +65,17 @@ row_members as (
 ),
 
 -- Latest known state of every dossier: export quarters from the one holding the earliest period start
--- up to the form's quarter ('YYYYQn' sorts as text).
+-- up to the form's quarter ('YYYYQn' sorts as text), and only since the unit exists: a code reused by
+-- the 2025 reform filed the old unit's dossiers before.
 dossiers as (
     select distinct on (d.unit_code, d.dossier_id)
         d.unit_code, d.dossier_id, d.channel, d.received_on, d.due_on, d.resolved_on, d.resolution_status
     from core.fct_dossier as d
+    join core.dim_quarter as q on q.quarter = d.quarter
+    join core.admin_unit_since(%(last_day)s::date) as u on u.unit_code = d.unit_code
     where d.quarter <= %(quarter)s
       and d.quarter >= (select coalesce(min(to_char(period_start, 'YYYY"Q"Q')), %(quarter)s) from form_rows)
+      and q.last_day >= u.since
     order by d.unit_code, d.dossier_id, d.quarter desc
 ),
 

@@ -96,15 +96,42 @@ comment on column core.dim_procedure.processing_days is 'Thời hạn giải quy
 comment on column core.dim_procedure.file_id is 'Tệp gốc (raw.landing_file) / source file';
 comment on column core.dim_procedure.line_number is 'Dòng trong tệp / line in the file';
 
+-- Each unit valid on `on_day` with the first day of its identity: the day the 2025 reform formed it
+-- (a lineage row starts it), else -infinity. Codes were reused across the reform, so data filed under a
+-- code before that day belongs to another unit; a rename keeps the identity.
+create function core.admin_unit_since(on_day date)
+returns table (unit_code text, since date)
+language sql stable as $$
+    select
+        d.unit_code,
+        case
+            when exists (
+                select from core.admin_unit_lineage as l
+                where l.new_code = d.unit_code and l.new_valid_from = d._valid_from
+            ) then d._valid_from
+            else '-infinity'::date
+        end
+    from core.dim_admin_unit as d
+    where on_day between d._valid_from and d._valid_to
+$$;
+
+comment on function core.admin_unit_since(date) is
+    'Ngày bắt đầu của từng đơn vị hiệu lực trong ngày: ngày sắp xếp 2025 lập ra đơn vị, nếu không thì -infinity '
+    '/ first day of each unit''s identity: the day the 2025 reform formed it, else -infinity';
+
 -- For each unit valid on `on_day`, the catalogue in force in `quarter`: the latest one up to that
--- quarter published by the nearest unit of its ancestry (itself, then its district, then its province).
+-- quarter published by the nearest unit of its ancestry (itself, then its district, then its province),
+-- and published since that unit exists (core.admin_unit_since).
 create function core.procedure_catalogue_in_force(quarter text, on_day date)
 returns table (unit_code text, catalogue_unit_code text, catalogue_quarter text)
 language sql stable as $$
     with published as (
         select p.catalogue_unit_code, max(p.quarter) as catalogue_quarter
         from core.dim_procedure as p
+        join core.dim_quarter as q on q.quarter = p.quarter
+        join core.admin_unit_since(on_day) as publisher on publisher.unit_code = p.catalogue_unit_code
         where p.quarter <= procedure_catalogue_in_force.quarter
+          and q.last_day >= publisher.since
         group by p.catalogue_unit_code
     ),
 

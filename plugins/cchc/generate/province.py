@@ -5,7 +5,7 @@
   and the province (a row per district, or per commune after the 2025 reform), every quarter;
 - `surveys`: every commune, every quarter; `plans`: every commune, in Q1;
 - `inspections`: every district (the province after the reform), in quarters with a visit;
-- `procedures`: the province, in the first quarter generated;
+- `procedures`: the province, in the first quarter generated and again in 2025Q3 (the two-level map);
 - `par_index`: every district (itself and its communes) and the province (itself, and its communes
   after the reform), in Q4.
 
@@ -48,6 +48,7 @@ from cchc.generate.oversight import (
     PLANS_STEM,
     PROCEDURE_HEADERS,
     PROCEDURES_STEM,
+    REFORM_FROM,
     inspection_rows,
     par_index_rows,
     plan_rows,
@@ -254,7 +255,8 @@ def _province_files(
         present = [u for u in units if u.valid_on(quarter.first_day)]
         districts = [u for u in present if u.level == "district"]
         communes = [u for u in present if u.level == "commune"]
-        if run.wants("procedures") and quarter == wanted[0]:
+        # The province publishes its catalogue, and publishes it again for the two-level government.
+        if run.wants("procedures") and (quarter == wanted[0] or quarter == REFORM_FROM):
             rows = procedure_rows(quarter)
             tally.add("procedures", write_table(folder, PROCEDURES_STEM, PROCEDURE_HEADERS, rows)[1])
         if run.wants("inspections") and not districts:

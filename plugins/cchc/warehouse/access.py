@@ -82,6 +82,23 @@ def apply_row_security(conn: psycopg.Connection) -> None:
         execute_file(conn, "access/apply_row_security.sql")
 
 
+def uncovered_mart_tables(conn: psycopg.Connection) -> list[str]:
+    """Mart tables with a province_code that miss row security, the reader grant or the province policy."""
+    return [name for (name,) in fetch_all(conn, "access/uncovered_mart_tables.sql")]
+
+
+def ensure_row_security(conn: psycopg.Connection) -> list[str]:
+    """Apply row security if any mart table is uncovered; returns the tables that were.
+
+    The check is a catalogue query; the DDL, which locks every mart table and so waits on readers,
+    runs only when something is missing (after migrations that add a mart table).
+    """
+    uncovered = uncovered_mart_tables(conn)
+    if uncovered:
+        apply_row_security(conn)
+    return uncovered
+
+
 def _check_login_name(login: str) -> None:
     if not login or not login.strip():
         raise AccessError("a login name is required")
