@@ -20,7 +20,7 @@ DEMO_TO ?= 2024Q4
 DEMO_RUN_DATE ?= 2024-07-01
 DEMO_QUARTER ?= 2024Q2
 
-.PHONY: install demo test test-unit lint airflow-db clean
+.PHONY: install demo test test-unit lint bench airflow-db clean
 
 $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Python 3.11 is required")'
@@ -49,6 +49,11 @@ test-unit: install
 
 lint: install
 	ruff check . && ruff format --check .
+
+# The refresh beside a raw `psql \copy` of the same rows: `make bench BENCH_ROWS=10000000`.
+BENCH_ROWS ?= 1000000
+bench: install
+	python -m benchmarks.bench --rows $(BENCH_ROWS)
 
 clean:
 	rm -rf $(VENV) .airflow data/warehouse

@@ -1,0 +1,320 @@
+"""Province-scale benchmark: the quarterly refresh beside a raw `psql \\copy` of the same rows.
+
+    python -m benchmarks.bench --rows 1000000
+
+Generates about `--rows` dossiers for one quarter of a province (plain UTF-8 CSV, one file per desk),
+then in one run measures on the same warehouse server:
+- `psql \\copy` of every dossiers file into a bare table of text columns: the physical reference;
+- each step of the refresh (wall time, dossier rows per second, peak RSS of this process during it);
+- a rerun with nothing changed (checksums skip every file), and a rerun after one commune's file changed.
+Figures go to `benchmarks/results/<rows>.json` and `.md`, with the machine and the versions used.
+RSS is this process only; the PostgreSQL server's memory is not included.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import platform
+import shutil
+import subprocess
+import tempfile
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from cchc.config import PROJECT_ROOT
+from cchc.generate.dossiers import generate_province
+from cchc.generate.units import communes_of, districts_of
+from cchc.quarters import Quarter
+
+RESULTS_DIR = PROJECT_ROOT / "benchmarks" / "results"
+PROVINCE = "87"
+QUARTER = Quarter(2024, 2)
+BENCH_DATABASE = "cchc_bench"
+COPY_COLUMNS = (
+    "dossier_id",
+    "unit_code",
+    "procedure_code",
+    "field",
+    "channel",
+    "received_at",
+    "due_at",
+    "resolved_at",
+    "returned_by_post",
+    "supplement_requests",
+)
+PACKAGES = ("apache-airflow", "great-expectations", "pandas", "psycopg", "sqlalchemy", "pgserver")
+
+
+class PeakRss:
+    """Samples this process's resident set size; `window()` gives the peak over a block."""
+
+    def __init__(self, interval: float = 0.02) -> None:
+        self.interval = interval
+        self._peak = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    @staticmethod
+    def current() -> int:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) * 1024
+        return 0
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self._peak = max(self._peak, self.current())
+            time.sleep(self.interval)
+
+    def __enter__(self) -> PeakRss:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    @contextmanager
+    def window(self) -> Iterator[dict[str, int]]:
+        self._peak = self.current()
+        figures: dict[str, int] = {}
+        yield figures
+        figures["peak_rss_bytes"] = max(self._peak, self.current())
+
+
+@dataclass
+class Stage:
+    name: str
+    seconds: float
+    rows: int
+    peak_rss_bytes: int
+    summary: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def rows_per_second(self) -> float:
+        return self.rows / self.seconds if self.seconds else math.inf
+
+
+def per_unit_for(rows: int) -> int:
+    """Dossiers per commune and quarter giving about `rows` (districts receive twice a commune's)."""
+    day = QUARTER.first_day
+    weight = len(communes_of(PROVINCE, day)) + 2 * len(districts_of(PROVINCE, day))
+    return max(1, round(rows / weight))
+
+
+def generate(landing: Path, rows: int) -> tuple[int, float]:
+    started = time.perf_counter()
+    summary = generate_province(
+        landing, PROVINCE, [QUARTER], per_unit_quarter=per_unit_for(rows), formats="csv", datasets=("dossiers",)
+    )
+    return summary.rows, time.perf_counter() - started
+
+
+def dossier_files(landing: Path) -> list[Path]:
+    return sorted(landing.glob(f"*/*/{QUARTER}/dossiers.csv"))
+
+
+def psql_binary() -> str:
+    import pgserver
+
+    bundled = Path(pgserver.__file__).parent / "pginstall" / "bin" / "psql"
+    return str(bundled) if bundled.exists() else (shutil.which("psql") or "psql")
+
+
+def raw_copy(url: str, files: list[Path]) -> Stage:
+    """`\\copy` of every file into a bare table of text columns, in one psql session."""
+    columns = ", ".join(f"{name} text" for name in COPY_COLUMNS)
+    script = [
+        "\\set ON_ERROR_STOP on",
+        "drop table if exists bench_copy;",
+        f"create table bench_copy ({columns});",
+    ]
+    script += [f"\\copy bench_copy from '{path}' with (format csv, header true)" for path in files]
+    with tempfile.NamedTemporaryFile("w", suffix=".sql", delete=False, encoding="utf-8") as handle:
+        handle.write("\n".join(script) + "\n")
+    try:
+        started = time.perf_counter()
+        subprocess.run([psql_binary(), "-q", "-d", url, "-f", handle.name], check=True)
+        seconds = time.perf_counter() - started
+    finally:
+        os.unlink(handle.name)
+    counted = subprocess.run(
+        [psql_binary(), "-At", "-d", url, "-c", "select count(*) from bench_copy"],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return Stage("psql \\copy (reference)", seconds, int(counted.stdout.strip()), 0)
+
+
+def run_steps(ctx: Any, sampler: PeakRss, steps: tuple[Callable[[Any], dict[str, Any]], ...], rows: int) -> list[Stage]:
+    stages = []
+    for step in steps:
+        with sampler.window() as memory:
+            started = time.perf_counter()
+            summary = step(ctx)
+            seconds = time.perf_counter() - started
+        stages.append(Stage(step.__name__, seconds, rows, memory["peak_rss_bytes"], summary))
+    return stages
+
+
+def fresh_database(admin_url: str) -> str:
+    import psycopg
+
+    from cchc.warehouse.connection import ensure_database, with_database
+
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(f"drop database if exists {BENCH_DATABASE} with (force)")
+    ensure_database(admin_url, BENCH_DATABASE)
+    return with_database(admin_url, BENCH_DATABASE)
+
+
+def versions(url: str) -> dict[str, str]:
+    import psycopg
+
+    found = {"python": platform.python_version()}
+    for package in PACKAGES:
+        try:
+            found[package] = metadata.version(package)
+        except metadata.PackageNotFoundError:
+            found[package] = "not installed"
+    with psycopg.connect(url) as conn:
+        found["postgresql"] = conn.execute("show server_version").fetchone()[0]
+    return found
+
+
+def machine() -> dict[str, Any]:
+    with open("/proc/meminfo", encoding="ascii") as meminfo:
+        total_kib = int(meminfo.readline().split()[1])
+    return {"cores": os.cpu_count(), "memory_gib": round(total_kib / 2**20, 1), "platform": platform.platform()}
+
+
+def touch_one_commune(landing: Path) -> Path:
+    """A late correction: one commune's file gains a dossier (new checksum, same quarter)."""
+    path = next(p for p in dossier_files(landing) if p.parts[-4] == "commune")
+    with path.open("a", encoding="utf-8", newline="") as handle:
+        unit = path.parts[-3]
+        handle.write(f"LATE-{unit}-1,{unit},1.000894,Hộ tịch,2,02/04/2024 08:00,05/04/2024 17:00,,,0\n")
+    return path
+
+
+def benchmark(rows: int, url: str | None) -> dict[str, Any]:
+    from cchc.pipeline import STEPS, RefreshContext
+    from cchc.warehouse.connection import warehouse_url
+
+    admin_url = warehouse_url(url)
+    bench_url = fresh_database(admin_url)
+    landing = Path(tempfile.mkdtemp(prefix="cchc-bench-"))
+    try:
+        generated, generate_seconds = generate(landing, rows)
+        files = dossier_files(landing)
+        reference = raw_copy(bench_url, files)
+        with PeakRss() as sampler:
+            ctx = RefreshContext(QUARTER, f"bench__{uuid.uuid4().hex[:8]}", landing, warehouse_url=bench_url)
+            full = run_steps(ctx, sampler, STEPS, generated)
+            ctx = RefreshContext(QUARTER, f"bench__{uuid.uuid4().hex[:8]}", landing, warehouse_url=bench_url)
+            unchanged = run_steps(ctx, sampler, STEPS, generated)
+            touch_one_commune(landing)
+            ctx = RefreshContext(QUARTER, f"bench__{uuid.uuid4().hex[:8]}", landing, warehouse_url=bench_url)
+            late = run_steps(ctx, sampler, STEPS, generated)
+        full_seconds = sum(stage.seconds for stage in full)
+
+        def files_loaded(stages: list[Stage]) -> int:
+            return next(int(s.summary.get("loaded", 0)) for s in stages if s.name == "load_raw_files")
+
+        return {
+            "rows_requested": rows,
+            "dossier_rows": generated,
+            "files": len(files),
+            "generate_seconds": round(generate_seconds, 2),
+            "machine": machine(),
+            "versions": versions(bench_url),
+            "reference": _stage_dict(reference),
+            "refresh": [_stage_dict(stage) for stage in full],
+            "refresh_seconds": round(full_seconds, 2),
+            "refresh_rows_per_second": round(generated / full_seconds, 1),
+            "ratio_to_copy": round((generated / full_seconds) / reference.rows_per_second, 4),
+            "peak_rss_bytes": max(stage.peak_rss_bytes for stage in full),
+            "rerun_unchanged_seconds": round(sum(stage.seconds for stage in unchanged), 2),
+            "rerun_unchanged_share": round(sum(stage.seconds for stage in unchanged) / full_seconds, 4),
+            "files_loaded": {
+                "full": files_loaded(full),
+                "rerun_unchanged": files_loaded(unchanged),
+                "rerun_one_late_file": files_loaded(late),
+            },
+            "rerun_one_late_file_seconds": round(sum(stage.seconds for stage in late), 2),
+            "rerun_one_late_file": [_stage_dict(stage) for stage in late],
+        }
+    finally:
+        shutil.rmtree(landing, ignore_errors=True)
+
+
+def _stage_dict(stage: Stage) -> dict[str, Any]:
+    return {
+        "stage": stage.name,
+        "seconds": round(stage.seconds, 3),
+        "rows": stage.rows,
+        "rows_per_second": round(stage.rows_per_second, 1),
+        "peak_rss_mib": round(stage.peak_rss_bytes / 2**20, 1),
+    }
+
+
+def markdown(result: dict[str, Any]) -> str:
+    m, v = result["machine"], result["versions"]
+    lines = [
+        f"# Benchmark: {result['dossier_rows']:,} dossier rows, {result['files']} files (one quarter)",
+        "",
+        f"{m['cores']} cores, {m['memory_gib']} GiB; Python {v['python']}, PostgreSQL {v['postgresql']}, "
+        f"Airflow {v['apache-airflow']}, GX {v['great-expectations']}, pandas {v['pandas']}, psycopg {v['psycopg']}.",
+        "",
+        "| stage | seconds | rows/s | peak RSS (MiB) |",
+        "|---|---:|---:|---:|",
+    ]
+    for stage in [result["reference"], *result["refresh"]]:
+        lines.append(
+            f"| {stage['stage']} | {stage['seconds']:.2f} | {stage['rows_per_second']:,.0f} | {stage['peak_rss_mib']} |"
+        )
+    lines += [
+        f"| **refresh, all steps** | {result['refresh_seconds']:.2f} | {result['refresh_rows_per_second']:,.0f} | "
+        f"{result['peak_rss_bytes'] / 2**20:.1f} |",
+        "",
+        f"- Refresh throughput / `\\copy` throughput: **{result['ratio_to_copy']:.3f}** (target ≥ 0.333).",
+        f"- Rerun with nothing changed: {result['rerun_unchanged_seconds']:.2f} s = "
+        f"{100 * result['rerun_unchanged_share']:.1f}% of the full run (target < 10%).",
+        f"- Rerun after one commune's file changed: {result['rerun_one_late_file_seconds']:.2f} s.",
+        f"- Generating the landing zone took {result['generate_seconds']:.1f} s (not part of the refresh).",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=1_000_000, help="dossiers to generate (default 1,000,000)")
+    parser.add_argument("--warehouse-url", help="server to use (default: $WAREHOUSE_URL, else the embedded one)")
+    parser.add_argument("--out", type=Path, default=RESULTS_DIR, help="folder for the JSON and Markdown results")
+    args = parser.parse_args(argv)
+    result = benchmark(args.rows, args.warehouse_url)
+    args.out.mkdir(parents=True, exist_ok=True)
+    stem = args.out / f"dossiers-{args.rows}"
+    stem.with_suffix(".json").write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    report = markdown(result)
+    stem.with_suffix(".md").write_text(report, encoding="utf-8")
+    print(report)
+    print(f"written: {stem.with_suffix('.json')}, {stem.with_suffix('.md')}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
