@@ -20,7 +20,7 @@ DEMO_TO ?= 2024Q4
 DEMO_RUN_DATE ?= 2024-07-01
 DEMO_QUARTER ?= 2024Q2
 
-.PHONY: install demo test test-unit lint bench airflow-db clean
+.PHONY: install demo test test-unit lint bench airflow-db chromium clean
 
 $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Python 3.11 is required")'
@@ -40,8 +40,17 @@ demo: install airflow-db
 	airflow dags test cchc_quarterly_refresh $(DEMO_RUN_DATE)
 	cchc show --quarter $(DEMO_QUARTER) --province $(DEMO_PROVINCE)
 
+# The Data Docs test opens the site in headless Chromium: Debian's package, installed once (as root,
+# or through sudo).
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+chromium:
+	@command -v chromium >/dev/null || { \
+		echo "installing chromium (apt-get) for the Data Docs test"; \
+		$(SUDO) apt-get update -qq && \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
 # pytest exits 5 when a marker expression selects nothing; that is not a failure of the code.
-test: install airflow-db
+test: install airflow-db chromium
 	pytest $(PYTEST_ARGS); status=$$?; if [ $$status -eq 5 ]; then echo "no tests selected"; exit 0; fi; exit $$status
 
 test-unit: install

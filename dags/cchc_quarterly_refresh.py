@@ -5,14 +5,21 @@ Loads one calendar quarter of one-stop dossier exports from the landing zone
 (`<level>/<unit_code>/<YYYYQn>/dossiers.csv`) into the warehouse and rebuilds
 `mart.unit_quarter_indicators` for that quarter:
 
-prepare_warehouse → load_raw_files → validate_and_stage → build_core → build_marts → check_run
+prepare_warehouse → load_raw_files → validate_and_stage → build_core → build_marts → reconcile →
+build_quality_report → check_run
 
 * Scheduled quarterly (the run for the interval 2024-01-01 → 2024-04-01, Asia/Ho_Chi_Minh, refreshes
   **2024Q1**) and whenever the three ingest DAGs have published their assets (it then refreshes the
   quarter their events name). The `quarter` param overrides both for a manual run.
 * Rows failing the `staging.dossiers` expectation suite go to `quarantine.rejected_row` with the reason.
+* `reconcile` compares the II.06a forms with the dossier exports and with each other, and the indicator
+  roll-ups with their parts, into `mart.reconciliation`; differences are recorded, never fatal.
+* `build_quality_report` renders the Great Expectations Data Docs (every suite, the run's validation
+  results) into `data/quality/data_docs` (`CCHC_DATA_DOCS`); its summary names the index.html.
 * `check_run` fails the run (without retries) when a file was rejected, misplaced, or does not balance
-  rows read = rows loaded + rows quarantined; everything good has been loaded by then.
+  rows read = rows loaded + rows quarantined, or when more rows than `CCHC_MAX_QUARANTINED_ROWS`
+  (default 0) failed error-level expectations; everything good has been loaded by then, and the
+  failure callback sends one alert through the `cchc_alerts` connection.
 * The warehouse is the Airflow connection `cchc_warehouse`, else `WAREHOUSE_URL`, else the embedded one.
 """
 
@@ -59,10 +66,27 @@ def cchc_quarterly_refresh():
         return run_step("build_marts", context)
 
     @task
+    def reconcile(**context) -> dict:
+        return run_step("reconcile", context)
+
+    @task
+    def build_quality_report(**context) -> dict:
+        return run_step("build_quality_report", context)
+
+    @task
     def check_run(**context) -> dict:
         return run_step("check_run", context)
 
-    (prepare_warehouse() >> load_raw_files() >> validate_and_stage() >> build_core() >> build_marts() >> check_run())
+    (
+        prepare_warehouse()
+        >> load_raw_files()
+        >> validate_and_stage()
+        >> build_core()
+        >> build_marts()
+        >> reconcile()
+        >> build_quality_report()
+        >> check_run()
+    )
 
 
 cchc_quarterly_refresh()

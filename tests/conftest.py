@@ -17,6 +17,21 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = REPO_ROOT / "tests" / "fixtures"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def data_docs_folder() -> Iterator[Path]:
+    """Data Docs built by the tests' refreshes (and their `airflow dags test` runs) go to a private
+    folder, never the demo's data/quality/data_docs."""
+    folder = Path(tempfile.mkdtemp(prefix="cchc-test-docs-"))
+    previous = os.environ.get("CCHC_DATA_DOCS")
+    os.environ["CCHC_DATA_DOCS"] = str(folder)
+    yield folder
+    if previous is None:
+        os.environ.pop("CCHC_DATA_DOCS", None)
+    else:
+        os.environ["CCHC_DATA_DOCS"] = previous
+    shutil.rmtree(folder, ignore_errors=True)
+
+
 @pytest.fixture(scope="session")
 def server_url() -> Iterator[str]:
     """WAREHOUSE_URL's server, else a test-only embedded server (never the demo's data/warehouse)."""

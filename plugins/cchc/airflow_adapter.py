@@ -16,8 +16,65 @@ from cchc.quarters import Quarter
 
 WAREHOUSE_CONN_ID = "cchc_warehouse"
 PORTAL_CONN_ID = "cchc_portal"
+ALERTS_CONN_ID = "cchc_alerts"
 LEVELS = ("commune", "district", "province")
 log = logging.getLogger(__name__)
+
+
+def alert_on_failure(context: dict[str, Any]) -> None:
+    """Task failure callback: tell the channel of the connection `cchc_alerts` that the run failed,
+    once per run (`cchc.alerts` dedupes on audit.alert). It runs after the last try only, and never
+    raises: an alert that cannot be sent is logged and recorded.
+
+    A task-level callback (through DEFAULT_ARGS) rather than the DAG's own: it runs in the task's
+    process with the exception at hand, while DAG-level failure callbacks have gone missing on
+    Airflow 3 deployments (apache/airflow#63374)."""
+    try:
+        _send_failure_alert(context)
+    except Exception:
+        log.exception("the failure alert for run %s could not be sent", context.get("run_id"))
+
+
+def _send_failure_alert(context: dict[str, Any]) -> None:
+    from airflow.sdk import Connection
+    from airflow.sdk.exceptions import AirflowNotFoundException
+
+    from cchc import alerts
+
+    try:
+        conn = Connection.get(ALERTS_CONN_ID)
+    except AirflowNotFoundException:
+        log.info("no Airflow connection %r: no alert channel is configured, no alert sent", ALERTS_CONN_ID)
+        return
+    channel = alerts.channel_from_connection(
+        conn.conn_type, conn.host, conn.port, conn.schema, conn.login, conn.password, conn.extra_dejson
+    )
+    ti = context.get("ti") or context.get("task_instance")
+    task_id = getattr(ti, "task_id", None)
+    map_index = getattr(ti, "map_index", None)
+    if task_id and isinstance(map_index, int) and map_index >= 0:
+        task_id = f"{task_id}[{map_index}]"
+    try:
+        quarter: str | None = str(quarter_of_run(context))
+    except ValueError:
+        quarter = None
+    error = context.get("exception")
+    if error is None:
+        text = str(context.get("reason") or "no error was passed to the callback")
+    elif type(error).__name__ == "AirflowFailException":  # carries the pipeline's own message
+        text = str(error)
+    else:
+        text = f"{type(error).__name__}: {error}"
+    failure = alerts.Failure(
+        dag_id=getattr(ti, "dag_id", None) or context["dag"].dag_id,
+        run_id=context["run_id"],
+        task_id=task_id,
+        quarter=quarter,
+        error=text,
+    )
+    outcome = alerts.alert_failed_run(failure, channel, warehouse_url_from_connection())
+    log.info("failure alert for run %s: %s", failure.run_id, outcome)
+
 
 DEFAULT_ARGS: dict[str, Any] = {
     "owner": "cchc-data",
@@ -25,6 +82,7 @@ DEFAULT_ARGS: dict[str, Any] = {
     "retry_delay": timedelta(minutes=2),
     "retry_exponential_backoff": 2.0,
     "max_retry_delay": timedelta(minutes=20),
+    "on_failure_callback": alert_on_failure,
 }
 
 

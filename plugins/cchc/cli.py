@@ -182,6 +182,35 @@ def cmd_docs(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_quality(args: argparse.Namespace) -> int:
+    """A quarter's data quality in the terminal, or (--serve) the Data Docs site on 127.0.0.1."""
+    from cchc.quality.data_docs import index_path, serve
+
+    if args.serve:
+        if not index_path().exists():
+            print(f"error: no Data Docs at {index_path()}: run a refresh first", file=sys.stderr)
+            return 1
+        print(f"serving {index_path().parent} on http://127.0.0.1:{args.port}/index.html (Ctrl+C stops)")
+        from contextlib import suppress
+
+        with suppress(KeyboardInterrupt):
+            serve(args.port)
+        return 0
+    if not args.quarter:
+        print("error: cchc quality needs --quarter (e.g. 2024Q2), or --serve", file=sys.stderr)
+        return 2
+    from cchc.quality.summary import quality_report
+    from cchc.warehouse.connection import connect
+
+    with connect() as conn:
+        report = quality_report(conn, args.quarter, args.province)
+    if report is None:
+        print(f"no refresh of {args.quarter}: run `cchc refresh --quarter {args.quarter}` first", file=sys.stderr)
+        return 1
+    print(report)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="cchc", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -253,6 +282,16 @@ def build_parser() -> argparse.ArgumentParser:
     docs.add_argument("--check", action="store_true", help="only report whether the docs are up to date")
     docs.add_argument("--out", help="folder of the generated docs (default: docs/)")
     docs.set_defaults(func=cmd_docs)
+
+    quality = sub.add_parser(
+        "quality",
+        help="a quarter's data quality: last run, files, rows, rejects, warnings, reconciliation, Data Docs",
+    )
+    quality.add_argument("--quarter", type=_quarter, help="e.g. 2024Q2")
+    quality.add_argument("--province", help="only files of this province's units, e.g. 87")
+    quality.add_argument("--serve", action="store_true", help="serve the Data Docs on http://127.0.0.1:PORT")
+    quality.add_argument("--port", type=int, default=8080)
+    quality.set_defaults(func=cmd_quality)
     return parser
 
 

@@ -40,3 +40,8 @@ def reference_dir() -> Path:
 
 def expectations_dir() -> Path:
     return PROJECT_ROOT / "expectations"
+
+
+def data_docs_dir() -> Path:
+    """The Great Expectations Data Docs site (index.html), rebuilt after every refresh."""
+    return _path_from_env("CCHC_DATA_DOCS", PROJECT_ROOT / "data" / "quality" / "data_docs")

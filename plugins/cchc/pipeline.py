@@ -9,6 +9,8 @@ two refreshes of one quarter never interleave.
 from __future__ import annotations
 
 import json
+import os
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,10 +19,14 @@ from typing import Any
 import pandas as pd
 import psycopg
 
-from cchc.config import LOCAL_TZ
+from cchc.config import LOCAL_TZ, data_docs_dir, reference_dir
 from cchc.indicators import online_target, scorecard_parameters
 from cchc.quality import audit
 from cchc.quality.expectations import validate_frame
+from cchc.quality.reconciliation import TABLE as RECONCILIATION_TABLE
+from cchc.quality.reconciliation import Tolerance, reconcile_quarter
+from cchc.quality.validation_audit import record_validation
+from cchc.quality.volume import plausible_volume_warnings
 from cchc.quarters import Quarter
 from cchc.sources.datasets import DATASETS, DatasetSpec
 from cchc.sources.landing import LandingProblem, discover, parse_landing_path
@@ -146,7 +152,9 @@ def load_landing_file(ctx: RefreshContext, relative_path: str) -> dict[str, Any]
     if isinstance(parsed, LandingProblem):
         raise ValueError(f"{relative_path}: {parsed.reason}")
     with ctx.connect() as conn:
+        started = time.perf_counter()
         result = load_file(conn, parsed)
+        duration_ms = round((time.perf_counter() - started) * 1000)
         with conn.transaction():
             execute_file(
                 conn,
@@ -159,6 +167,8 @@ def load_landing_file(ctx: RefreshContext, relative_path: str) -> dict[str, Any]
                     "status": "rejected" if result.status == "rejected" else "loaded",
                     "reason": result.reason,
                     "rows_read": result.rows_read,
+                    "read_outcome": result.status,
+                    "duration_ms": duration_ms,
                 },
             )
     return {
@@ -189,15 +199,28 @@ def validate_and_stage(ctx: RefreshContext) -> dict[str, Any]:
     """For every dataset: type the quarter's raw rows, run its expectation suite, and split the rows
     between staging and quarantine (each dataset's quarter replaced in one transaction)."""
     with ctx.connect() as conn, audit.task_record(conn, ctx.run_id, "validate_and_stage") as summary:
-        valid_units = sorted(units_valid_on(conn, ctx.quarter.last_day))
+        # Lists of the quarter's provinces, not the country's: GX copies a list parameter on every access.
+        scope = {"quarter": str(ctx.quarter), "day": ctx.quarter.last_day}
+        valid_units = fetch_all(conn, "quality/suite_valid_unit_codes.sql", scope)
+        subtree = fetch_all(conn, "quality/suite_unit_subtree_keys.sql", scope)
+        published = fetch_all(conn, "quality/suite_known_procedure_codes.sql", scope)
         conn.rollback()
+        national = pd.read_csv(reference_dir() / "procedures.csv", dtype=str)["procedure_code"]
         parameters = {
-            "valid_unit_codes": valid_units,
+            "valid_unit_codes": [code for (code,) in valid_units],
+            "unit_subtree_keys": [key for (key,) in subtree],
+            "known_procedure_codes": sorted({*national.dropna(), *(code for (code,) in published)}),
+            # Datetime columns are Vietnam-local timestamps, date columns naive days; ends are exclusive.
             "quarter_end": pd.Timestamp(ctx.quarter.end_exclusive, tz=LOCAL_TZ),
+            "next_quarter_end": pd.Timestamp(ctx.quarter.next.end_exclusive, tz=LOCAL_TZ),
+            "quarter_first_day": pd.Timestamp(ctx.quarter.first_day),
+            "quarter_end_day": pd.Timestamp(ctx.quarter.end_exclusive),
+            "next_quarter_end_day": pd.Timestamp(ctx.quarter.next.end_exclusive),
+            "quarter_year": ctx.quarter.year,
         }
         for spec in DATASETS.values():
             outcome = _stage_dataset(conn, ctx, spec, parameters)
-            if outcome["rows"]:
+            if outcome["rows"] or outcome["files_without_rows"]:
                 summary[spec.name] = outcome
         return summary
 
@@ -230,11 +253,15 @@ def _stage_dataset(
         quarantined = copy_rows(
             conn, "quarantine.rejected_row", QUARANTINE_COLUMNS, _quarantine_rows(quarter, spec, raw, problems)
         )
+        record_validation(conn, ctx.run_id, quarter, spec.name, typed, outcome)
         execute_template(
             conn,
             "audit/file_load_counts.sql",
             {"staging_table": spec.staging_table},
             {"run_id": ctx.run_id, "quarter": quarter, "dataset": spec.name},
+        )
+        empty_files = fetch_all(
+            conn, "quality/suite_files_without_rows.sql", {"quarter": quarter, "dataset": spec.name}
         )
     return {
         "rows": len(typed),
@@ -242,6 +269,8 @@ def _stage_dataset(
         "quarantined": quarantined,
         "warnings": sum(len(v) for v in outcome.warnings.values()),
         "expectations_failed": [e["check"] for e in outcome.expectations if not e["success"]],
+        # A header and no row: loaded, but most likely an export run with the wrong filter.
+        "files_without_rows": [path for (path,) in empty_files],
     }
 
 
@@ -277,6 +306,10 @@ def build_core(ctx: RefreshContext) -> dict[str, Any]:
             for table, sql_file in CORE_RELATIONS:
                 empty_partition(conn, table, str(ctx.quarter))
                 summary[f"{table.split('.', 1)[1]}_rows"] = execute_file(conn, sql_file, ctx.bounds)
+        # Warnings, not rejections: the units whose volume is far from their own history.
+        warnings = plausible_volume_warnings(conn, str(ctx.quarter))
+        conn.rollback()
+        summary["implausible_volumes"] = [f"{w['unit_code']}: {w['reason']}" for w in warnings]
         return summary
 
 
@@ -291,25 +324,90 @@ def build_marts(ctx: RefreshContext) -> dict[str, Any]:
         return summary
 
 
+def reconcile(ctx: RefreshContext) -> dict[str, Any]:
+    """Replace the quarter's partition of mart.reconciliation in one transaction: forms against dossiers,
+    forms against lower forms, roll-ups against their parts. Differences are recorded, never fatal."""
+    with ctx.connect() as conn, audit.task_record(conn, ctx.run_id, "reconcile") as summary:
+        tolerance = Tolerance.from_env()  # a bad setting fails here, recorded, before anything is replaced
+        with conn.transaction():
+            _lock_quarter(conn, ctx.quarter)
+            empty_partition(conn, RECONCILIATION_TABLE, str(ctx.quarter))
+            summary.update(reconcile_quarter(conn, ctx.quarter, tolerance))
+        return summary
+
+
+def build_quality_report(ctx: RefreshContext) -> dict[str, Any]:
+    """Render the Great Expectations Data Docs (every suite, this run's and recent runs' results) from
+    the result documents validate_and_stage recorded; `data_docs` in the summary is the site's index."""
+    from cchc.quality.data_docs import build_data_docs
+    from cchc.quality.summary import write_quality_report_html
+
+    with ctx.connect() as conn, audit.task_record(conn, ctx.run_id, "build_quality_report") as summary:
+        summary.update(build_data_docs(conn, ctx.run_id))
+        # The same quarter's summary as one self-contained page, for networks that block the CDNs.
+        report = write_quality_report_html(conn, ctx.quarter, data_docs_dir())
+        conn.rollback()
+        summary["quality_report"] = str(report) if report else None
+        return summary
+
+
+def max_quarantined_rows() -> int:
+    """How many rows of a quarter may fail error-level expectations before the run fails (default 0)."""
+    value = os.environ.get("CCHC_MAX_QUARANTINED_ROWS", "").strip() or "0"
+    if not value.isdigit():
+        raise ValueError(f"CCHC_MAX_QUARANTINED_ROWS must be a whole number of rows, not {value!r}")
+    return int(value)
+
+
+def _quarantine_problem(conn: psycopg.Connection, quarter: str, limit: int) -> tuple[int, str | None]:
+    """Rows of the quarter in quarantine, and the problem to report when they are more than `limit`:
+    counts by dataset with each dataset's most frequent reasons."""
+    rows = fetch_all(conn, "quarantine/rejected_rows_of_quarter.sql", {"quarter": quarter, "top_reasons": 3})
+    by_dataset: dict[str, tuple[int, list[str]]] = {}
+    for dataset, row_count, reason, reason_rows in rows:
+        by_dataset.setdefault(dataset, (row_count, []))[1].append(f"{reason} ({reason_rows})")
+    total = sum(count for count, _ in by_dataset.values())
+    if total <= limit:
+        return total, None
+    details = [
+        f"{dataset}: {count} row(s); top reasons: {'; '.join(reasons)}"
+        for dataset, (count, reasons) in by_dataset.items()
+    ]
+    return total, (
+        f"{total} row(s) of {quarter} failed error-level expectations, more than CCHC_MAX_QUARANTINED_ROWS={limit} "
+        "allows (see quarantine.rejected_row):\n    " + "\n    ".join(details)
+    )
+
+
 def check_run(ctx: RefreshContext) -> dict[str, Any]:
-    """Fail loudly if any file was rejected, misplaced, or does not balance read = loaded + quarantined."""
+    """Fail loudly if any file was rejected, misplaced, or does not balance read = loaded + quarantined,
+    or if more rows of the quarter were quarantined than CCHC_MAX_QUARANTINED_ROWS allows."""
     with ctx.connect() as conn:
         with audit.task_record(conn, ctx.run_id, "check_run") as summary:
             params = {"run_id": ctx.run_id, "quarter": str(ctx.quarter)}
             unbalanced = fetch_all(conn, "audit/unbalanced_files.sql", params)
             rejected = fetch_all(conn, "audit/rejected_files.sql", params)
             misplaced = fetch_all(conn, "audit/landing_problems.sql", params)
+            quarantined, quarantine_problem = _quarantine_problem(conn, str(ctx.quarter), max_quarantined_rows())
             conn.rollback()
-            summary.update(unbalanced=len(unbalanced), rejected_files=len(rejected), landing_problems=len(misplaced))
+            summary.update(
+                unbalanced=len(unbalanced),
+                rejected_files=len(rejected),
+                landing_problems=len(misplaced),
+                rows_quarantined=quarantined,
+            )
             messages = [
                 f"{path}: read {read}, loaded {loaded}, quarantined {quar}" for path, read, loaded, quar in unbalanced
             ]
             messages += [f"{path}: rejected: {reason}" for path, reason in rejected]
             messages += [f"{path}: {reason}" for path, reason in misplaced]
+            messages += [quarantine_problem] if quarantine_problem else []
             if messages:
                 raise RefreshFailed(
                     f"{ctx.quarter}: the good files were loaded, "
-                    f"but {len(messages)} problem(s) need attention:\n  " + "\n  ".join(messages)
+                    f"but {len(messages)} problem(s) need attention:\n  "
+                    + "\n  ".join(messages)
+                    + f"\nValidation results (Great Expectations Data Docs): {data_docs_dir() / 'index.html'}"
                 )
         audit.finish_run(conn, ctx.run_id, "success")
         return summary
@@ -336,6 +434,8 @@ STEPS: tuple[Callable[[RefreshContext], dict[str, Any]], ...] = (
     validate_and_stage,
     build_core,
     build_marts,
+    reconcile,
+    build_quality_report,
     check_run,
 )
 

@@ -54,6 +54,8 @@ def test_quarterly_refresh_wiring(dagbag):
         "validate_and_stage",
         "build_core",
         "build_marts",
+        "reconcile",
+        "build_quality_report",
         "check_run",
     ]
     assert [t.task_id for t in dag.topological_sort()] == order

@@ -88,6 +88,8 @@ def test_dags_test_refreshes_the_quarter_of_its_interval(airflow_env, warehouse_
         "validate_and_stage",
         "build_core",
         "build_marts",
+        "reconcile",
+        "build_quality_report",
         "check_run",
     ]
     assert {s for _, s in tasks} == {"success"}

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 
+from cchc.pipeline import RefreshFailed
 from tests.integration.helpers import mart_row, refresh, write_dossiers
 
 pytestmark = pytest.mark.integration
@@ -109,7 +110,8 @@ def test_after_quarter_end_in_local_time_is_quarantined(warehouse_db, tmp_path, 
     # 17:30 UTC on 30/06 is 00:30 on 01/07 in Việt Nam: outside 2024Q2.
     rows = [("late-night", COMMUNE, "1.000001", "Hộ tịch", "2", "2024-06-30T17:30:00Z", "2024-07-05", "", "", "0")]
     write_dossiers(tmp_path, "commune", COMMUNE, "2024Q2", rows)
-    refresh(warehouse_db, tmp_path, "2024Q2")
+    with pytest.raises(RefreshFailed, match="1 row"):  # the quarantined row fails the run's quality gate
+        refresh(warehouse_db, tmp_path, "2024Q2")
     reasons = conn.execute("select reasons from quarantine.rejected_row where quarter = '2024Q2'").fetchall()
     assert len(reasons) == 1
     assert "received after the end of the quarter" in reasons[0][0][0]

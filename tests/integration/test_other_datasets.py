@@ -6,6 +6,7 @@ import shutil
 
 import pytest
 
+from cchc.pipeline import RefreshFailed
 from tests.conftest import FIXTURES
 from tests.integration.helpers import refresh
 
@@ -39,7 +40,9 @@ def test_legacy_encoded_exports_load_like_utf8(warehouse_db, tmp_path, conn):
         target.parent.mkdir(parents=True)
         text = (FIXTURES / "dossiers" / fixture).read_bytes()
         target.write_bytes(text)
-    refresh(warehouse_db, tmp_path, "2018Q1", run_id="encodings")
+    # The fixtures are one unit's export: under the other units' folders their rows are quarantined.
+    with pytest.raises(RefreshFailed, match="unit code differs from the unit named by the landing folder"):
+        refresh(warehouse_db, tmp_path, "2018Q1", run_id="encodings")
     encodings = dict(conn.execute("select unit_code, encoding from raw.landing_file").fetchall())
     assert encodings == {"20194": "utf-8", "20195": "tcvn3", "20197": "vni", "20198": "cp1258"}
     fields = conn.execute(

@@ -51,11 +51,18 @@ def check_name(expectation: dict[str, Any]) -> str:
 
 @dataclass
 class ValidationOutcome:
-    """Per-row failures by severity, plus one summary line per expectation."""
+    """Per-row failures by severity, plus one summary line per expectation (in suite order).
+
+    `failed_rows` lists each expectation's failing row ids under its meta.reason, and `result` keeps
+    Great Expectations' own ExpectationSuiteValidationResult (None when nothing was validated), so the
+    run can be recorded and rendered into Data Docs without validating twice.
+    """
 
     errors: dict[int, list[tuple[str, str]]] = field(default_factory=lambda: defaultdict(list))
     warnings: dict[int, list[tuple[str, str]]] = field(default_factory=lambda: defaultdict(list))
     expectations: list[dict[str, Any]] = field(default_factory=list)
+    failed_rows: dict[str, list[int]] = field(default_factory=dict)
+    result: Any = None
 
     @property
     def success(self) -> bool:
@@ -100,12 +107,16 @@ def validate_frame(frame: pd.DataFrame, suite_name: str, parameters: dict[str, A
         failed_rows = [int(entry[index_column]) for entry in item.result.get("unexpected_index_list") or []]
         for row_id in failed_rows:
             target[row_id].append((check_name(expectation), expectation["meta"]["reason"]))
+        outcome.failed_rows[expectation["meta"]["reason"]] = failed_rows
         outcome.expectations.append(
             {
                 "check": check_name(expectation),
                 "severity": severity,
                 "success": bool(item.success),
                 "unexpected_count": len(failed_rows),
+                "reason": expectation["meta"]["reason"],
+                "element_count": item.result.get("element_count"),
             }
         )
+    outcome.result = result
     return outcome

@@ -39,6 +39,27 @@ _PARSERS: dict[str, tuple[Parser, str]] = {
 }
 META_COLUMNS = ("_row_id", "file_id", "line_number", "source_level", "landing_unit_code")
 
+
+def _landing_unit_and_unit(typed: pd.DataFrame) -> pd.Series:
+    """'490/20194': the folder's unit and the row's, matched against the pairs the hierarchy allows."""
+    return typed["landing_unit_code"].astype("string") + "/" + typed["unit_code"].astype("string")
+
+
+# Columns only the expectation suites read (never staged): facts a one-row expectation cannot compute,
+# such as the II.06a totals added up again or the first file of the quarter that holds a dossier id.
+_CHECK_COLUMNS: dict[str, dict[str, Callable[[pd.DataFrame], pd.Series]]] = {
+    "dossiers": {"_first_file_with_id": lambda t: t.groupby("dossier_id")["file_id"].transform("min")},
+    "one_stop_report": {
+        "_landing_unit_and_unit": _landing_unit_and_unit,
+        "_received_parts": lambda t: t["received_online"] + t["received_direct_postal"] + t["received_carried_over"],
+        "_resolved_parts": lambda t: t["resolved_early"] + t["resolved_on_time"] + t["resolved_late"],
+        "_pending_parts": lambda t: t["pending_in_time"] + t["pending_overdue"],
+        "_resolved_plus_pending": lambda t: t["resolved_total"] + t["pending_total"],
+    },
+    "inspections": {"_landing_unit_and_unit": _landing_unit_and_unit},
+    "par_index": {"_landing_unit_and_unit": _landing_unit_and_unit},
+}
+
 RowProblems = dict[int, list[tuple[str, str]]]
 
 
@@ -74,7 +95,14 @@ def normalise(raw: pd.DataFrame, spec: DatasetSpec) -> tuple[pd.DataFrame, RowPr
             )
     if "unit_code" in typed:
         typed["unit_code"] = _unit_codes(typed["unit_code"], raw["landing_unit_code"], spec.unit_is_landing)
+    for name, compute in _CHECK_COLUMNS.get(spec.name, {}).items():
+        typed[name] = compute(typed)
     return typed, problems
+
+
+def check_columns(dataset: str) -> tuple[str, ...]:
+    """The columns `normalise` adds for `dataset`'s expectation suite only."""
+    return tuple(_CHECK_COLUMNS.get(dataset, {}))
 
 
 def _unit_codes(codes: pd.Series, landing: pd.Series, fill_from_landing: bool) -> pd.Series:

@@ -1,0 +1,22 @@
+-- Every file the run accounted for, with what reading (read_outcome: loaded, unchanged, rejected; NULL
+-- for a current file no longer in the landing zone) and staging did to it; only the units of the
+-- province, when one is given.
+select
+    fl.path,
+    lf.dataset,
+    fl.read_outcome,
+    fl.status,
+    fl.reason,
+    fl.rows_read,
+    fl.rows_loaded,
+    fl.rows_quarantined,
+    fl.duration_ms
+from audit.file_load as fl
+join raw.landing_file as lf on lf.file_id = fl.file_id
+where fl.run_id = %(run_id)s
+  and (%(province)s::text is null or exists (
+          select 1 from core.dim_admin_unit as u
+          where u.unit_code = lf.unit_code and u.unit_level = lf.unit_level and u.province_code = %(province)s
+            and %(day)s::date between u._valid_from and u._valid_to
+      ))
+order by fl.path

@@ -1,0 +1,26 @@
+-- Warning-level expectations that failed in the run (their rows were loaded all the same): rows
+-- flagged and the first file:line, per dataset and expectation in suite order.
+with flagged as (
+    select vr.dataset, vr.position, vr.check_name, vr.reason, f.path, f.unexpected_count, f.lines
+    from audit.validation_result as vr
+    cross join lateral jsonb_to_recordset(vr.files) as f (file_id bigint, path text, unexpected_count integer, lines integer[])
+    join raw.landing_file as lf on lf.file_id = f.file_id
+    where vr.run_id = %(run_id)s
+      and vr.severity = 'warning'
+      and not vr.success
+      and (%(province)s::text is null or exists (
+          select 1 from core.dim_admin_unit as u
+          where u.unit_code = lf.unit_code and u.unit_level = lf.unit_level and u.province_code = %(province)s
+            and %(day)s::date between u._valid_from and u._valid_to
+      ))
+)
+
+select
+    dataset,
+    check_name,
+    reason,
+    sum(unexpected_count) as row_count,
+    (array_agg(path || ':' || lines[1] order by path))[1] as example
+from flagged
+group by dataset, position, check_name, reason
+order by dataset, position

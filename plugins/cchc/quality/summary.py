@@ -1,0 +1,246 @@
+"""`cchc quality`: one quarter's data quality as a terminal report, read back from the warehouse.
+
+The quarter's latest refresh (id, status, time), the files it read (loaded, unchanged, rejected, and
+landing files it could not place, with reasons), rows read / loaded / quarantined per dataset, rejected
+rows by reason and warnings by expectation (each with an example file:line), reconciliation gaps, and
+where the Data Docs are. With a province, only files of its units count.
+
+The same report is also written as one self-contained HTML file (styles inline, no scripts, nothing
+fetched): GX Data Docs pull their CSS and JS from public CDNs, and provincial networks are often closed.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections import Counter, defaultdict
+from contextvars import ContextVar
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import psycopg
+from tabulate import tabulate
+
+from cchc.config import LOCAL_TZ
+from cchc.quarters import Quarter
+from cchc.warehouse.sql_files import fetch_all
+
+TOP = 10  # rows shown per list before "… and N more"
+WIDEST = 100  # characters shown of a long reason or detail
+READ_OUTCOMES = ("loaded", "unchanged", "rejected")
+# While an HTML report is rendered, tables are collected here and stand in the text as placeholders.
+_HTML_TABLES: ContextVar[list[str] | None] = ContextVar("html_tables", default=None)
+_PLACEHOLDER = re.compile(r"\x00table(\d+)\x00")
+STYLE = (
+    "body{font-family:system-ui,sans-serif;margin:2em;color:#222}h1{font-size:1.4em}"
+    "h2{font-size:1.1em;margin-top:1.6em;border-bottom:1px solid #ccc}"
+    "table{border-collapse:collapse;font-size:.9em}td,th{border:1px solid #ccc;padding:.2em .5em;text-align:left}"
+    "th{background:#f2f2f2}p{margin:.3em 0}"
+)
+
+
+def quality_report(conn: psycopg.Connection, quarter: Quarter, province: str | None = None) -> str | None:
+    """The report as text, or None when the quarter was never refreshed."""
+    runs = fetch_all(conn, "audit/quality_last_run.sql", {"quarter": str(quarter)})
+    if not runs:
+        return None
+    run_id, status, trigger, started_at, finished_at, message = runs[0]
+    params = {"run_id": run_id, "quarter": str(quarter), "province": province, "day": quarter.last_day}
+    files = fetch_all(conn, "audit/quality_files.sql", params)
+    problems = fetch_all(conn, "audit/quality_landing_problems.sql", params)
+    rejects = fetch_all(conn, "audit/quality_rejects_by_reason.sql", params)
+    warnings = fetch_all(conn, "audit/quality_warnings.sql", params)
+    conn.rollback()
+    title = f"CCHC data quality, {quarter}" + (f", province {province}" if province else "")
+    sections = [
+        f"{title}\n{'=' * len(title)}",
+        _run_section(run_id, status, trigger, started_at, finished_at, message),
+        _files_section(files, problems),
+        _rows_section(files),
+        _rejects_section(rejects),
+        _warnings_section(warnings),
+        _volume_section(conn, quarter, province),
+        _reconciliation_section(conn, quarter, province),
+        _data_docs_section(),
+    ]
+    return "\n\n".join(sections)
+
+
+def _local(moment: datetime | None) -> str:
+    return moment.astimezone(ZoneInfo(LOCAL_TZ)).strftime("%Y-%m-%d %H:%M:%S") if moment else "-"
+
+
+def _cell(value: Any) -> str:
+    text = "-" if value is None else str(value)
+    return text if len(text) <= WIDEST else text[: WIDEST - 1] + "…"
+
+
+def _table(rows: list[list[Any]], headers: tuple[str, ...], numeric: tuple[int, ...] = ()) -> str:
+    align = ["right" if i in numeric else "left" for i in range(len(headers))]
+    shown = [[_cell(value) for value in row] for row in rows]
+    tables = _HTML_TABLES.get()
+    if tables is not None:
+        tables.append(tabulate(shown, headers=headers, tablefmt="html", disable_numparse=True, colalign=align))
+        return f"\x00table{len(tables) - 1}\x00"
+    return tabulate(shown, headers=headers, tablefmt="simple", disable_numparse=True, colalign=align)
+
+
+def quality_report_html(conn: psycopg.Connection, quarter: Quarter, province: str | None = None) -> str | None:
+    """The report as one HTML page (escaped text, inline style), or None when the quarter was never refreshed."""
+    tables: list[str] = []
+    token = _HTML_TABLES.set(tables)
+    try:
+        text = quality_report(conn, quarter, province)
+    finally:
+        _HTML_TABLES.reset(token)
+    if text is None:
+        return None
+    heading, *sections = text.split("\n\n")
+    title = heading.split("\n")[0]  # the text's underline is not needed in HTML
+    body = [f"<h1>{html.escape(title)}</h1>"]
+    for section in sections:
+        head, *lines = section.split("\n")
+        body.append(f"<h2>{html.escape(head)}</h2>")
+        for line in lines:
+            placeholder = _PLACEHOLDER.fullmatch(line)
+            body.append(tables[int(placeholder.group(1))] if placeholder else f"<p>{html.escape(line.strip())}</p>")
+    return (
+        '<!DOCTYPE html>\n<html lang="vi"><head><meta charset="utf-8">'
+        f"<title>{html.escape(title)}</title><style>{STYLE}</style></head>\n<body>\n"
+        + "\n".join(body)
+        + "\n</body></html>\n"
+    )
+
+
+def write_quality_report_html(conn: psycopg.Connection, quarter: Quarter, folder: Path) -> Path | None:
+    """Write `quality-report-<quarter>.html` into `folder`; returns its path (None if never refreshed)."""
+    page = quality_report_html(conn, quarter)
+    if page is None:
+        return None
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"quality-report-{quarter}.html"
+    path.write_text(page, encoding="utf-8")
+    return path
+
+
+def _more(total: int) -> str:
+    return f"\n… and {total - TOP} more" if total > TOP else ""
+
+
+def _run_section(
+    run_id: str, status: str, trigger: str, started: datetime, finished: datetime | None, message: str | None
+) -> str:
+    took = f" ({(finished - started).total_seconds():.1f} s)" if finished else ""
+    lines = [
+        f"Last run: {run_id} ({trigger}), {status}",
+        f"  started {_local(started)}, finished {_local(finished)}{took} ({LOCAL_TZ})",
+    ]
+    if message:
+        lines.append(f"  message: {message.splitlines()[0]}")
+    return "\n".join(lines)
+
+
+def _files_section(files: list[tuple], problems: list[tuple]) -> str:
+    outcomes = Counter(outcome or "kept" for _path, _dataset, outcome, *_rest in files)
+    counts = ", ".join(f"{outcomes[o]} {o}" for o in (*READ_OUTCOMES, "kept") if outcomes[o])
+    head = f"Files: {len(files)} ({counts or 'none'}); {len(problems)} not placed in the landing zone"
+    attention = [
+        [path, f"rejected: {reason}"] for path, _d, _o, status, reason, *_rest in files if status == "rejected"
+    ]
+    attention += [
+        [path, f"{quarantined} of {read} rows quarantined"]
+        for path, _d, _o, status, _r, read, _l, quarantined, _ms in sorted(files, key=lambda f: -(f[7] or 0))
+        if status == "loaded" and quarantined
+    ]
+    attention += [[path, reason] for path, reason in problems]
+    if not attention:
+        return f"{head}\nEvery file read cleanly."
+    return f"{head}\n{_table(attention[:TOP], ('file', 'problem'))}{_more(len(attention))}"
+
+
+def _rows_section(files: list[tuple]) -> str:
+    totals: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0])
+    for _path, dataset, _outcome, status, _reason, read, loaded, quarantined, duration_ms in files:
+        if status != "loaded":
+            continue
+        for i, value in enumerate((1, read, loaded, quarantined, duration_ms)):
+            totals[dataset][i] += value or 0
+    rows = [[dataset, *values] for dataset, values in sorted(totals.items())]
+    if rows:
+        rows.append(["total", *(sum(row[i] for row in rows) for i in range(1, 6))])
+    table = _table(rows, ("dataset", "files", "read", "loaded", "quarantined", "read ms"), numeric=(1, 2, 3, 4, 5))
+    return f"Rows per dataset (read = loaded + quarantined)\n{table if rows else 'no rows were read'}"
+
+
+def _rejects_section(rejects: list[tuple]) -> str:
+    if not rejects:
+        return "Rejected rows by reason: none"
+    rows = [[dataset, count, reason, example] for dataset, reason, count, example in rejects[:TOP]]
+    table = _table(rows, ("dataset", "rows", "reason", "e.g. file:line"), numeric=(1,))
+    return f"Rejected rows by reason (quarantine.rejected_row)\n{table}{_more(len(rejects))}"
+
+
+def _warnings_section(warnings: list[tuple]) -> str:
+    if not warnings:
+        return "Warnings by expectation: none"
+    rows = [[dataset, count, check, reason, example] for dataset, check, reason, count, example in warnings[:TOP]]
+    table = _table(rows, ("dataset", "rows", "expectation", "reason", "e.g. file:line"), numeric=(1,))
+    return f"Warnings by expectation (rows loaded, flagged)\n{table}{_more(len(warnings))}"
+
+
+def _volume_section(conn: psycopg.Connection, quarter: Quarter, province: str | None) -> str:
+    from cchc.quality.volume import plausible_volume_warnings
+
+    warnings = plausible_volume_warnings(conn, str(quarter))
+    conn.rollback()
+    if province:
+        units = {
+            code
+            for (code,) in fetch_all(
+                conn, "audit/quality_units_of_province.sql", {"province": province, "day": quarter.last_day}
+            )
+        }
+        conn.rollback()
+        warnings = [w for w in warnings if w["unit_code"] in units]
+    if not warnings:
+        return "Implausible volumes: none"
+    rows = [
+        [w["unit_code"], w["unit_name"], w["received"], w["history_mean"], w["history_quarters"], w["direction"]]
+        for w in warnings[:TOP]
+    ]
+    headers = ("unit", "name", "received", "mean before", "quarters", "direction")
+    table = _table(rows, headers, numeric=(2, 3, 4))
+    return f"Implausible volumes (warnings: received far from the unit's own history)\n{table}{_more(len(warnings))}"
+
+
+def _reconciliation_section(conn: psycopg.Connection, quarter: Quarter, province: str | None) -> str:
+    try:
+        from cchc.quality.reconciliation import reconciliation_gaps
+    except ImportError:
+        return "Reconciliation: not available (cchc.quality.reconciliation is not installed)"
+    try:
+        gaps = reconciliation_gaps(conn, quarter)
+    except psycopg.Error as error:
+        conn.rollback()
+        return f"Reconciliation: not available ({str(error).splitlines()[0]})"
+    conn.rollback()
+    gaps = [gap for gap in gaps if not province or gap.province_code == province]
+    if not gaps:
+        return "Reconciliation gaps: none outside tolerance"
+    rows = [
+        [gap.check_name, gap.unit_code, gap.measure, gap.value_a, gap.value_b, gap.difference, gap.detail]
+        for gap in gaps[:TOP]
+    ]
+    headers = ("check", "unit", "measure", "a", "b", "a - b", "detail")
+    return f"Reconciliation gaps (mart.reconciliation)\n{_table(rows, headers, numeric=(3, 4, 5))}{_more(len(gaps))}"
+
+
+def _data_docs_section() -> str:
+    from cchc.quality.data_docs import index_path
+
+    index = index_path()
+    if not index.exists():
+        return f"Data Docs: not built yet (a refresh writes {index})"
+    return f"Data Docs: {index}\n  serve them: cchc quality --serve (http://127.0.0.1:8080/index.html)"
