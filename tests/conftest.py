@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.databases import copy_template, drop_database
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = REPO_ROOT / "tests" / "fixtures"
 
@@ -51,14 +53,6 @@ def server_url() -> Iterator[str]:
     shutil.rmtree(data_dir, ignore_errors=True)
 
 
-def _drop(server_url: str, name: str) -> None:
-    import psycopg
-    from psycopg import sql
-
-    with psycopg.connect(server_url, autocommit=True) as admin:
-        admin.execute(sql.SQL("drop database if exists {} with (force)").format(sql.Identifier(name)))
-
-
 @pytest.fixture(scope="session")
 def template_db(server_url: str) -> Iterator[str]:
     """Name of a migrated database holding the admin-unit reference, copied for each test."""
@@ -76,24 +70,15 @@ def template_db(server_url: str) -> Iterator[str]:
         load_admin_unit_lineage(conn)
         ensure_row_security(conn)
     yield name
-    _drop(server_url, name)
+    drop_database(server_url, name)
 
 
 @pytest.fixture
 def warehouse_db(server_url: str, template_db: str) -> Iterator[str]:
     """URL of a fresh migrated warehouse database for one test, dropped afterwards."""
-    import psycopg
-    from psycopg import sql
-
-    from cchc.warehouse.connection import with_database
-
-    name = f"cchc_test_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(server_url, autocommit=True) as admin:
-        admin.execute(
-            sql.SQL("create database {} template {}").format(sql.Identifier(name), sql.Identifier(template_db))
-        )
-    yield with_database(server_url, name)
-    _drop(server_url, name)
+    name, url = copy_template(server_url, template_db, "cchc_test")
+    yield url
+    drop_database(server_url, name)
 
 
 @pytest.fixture

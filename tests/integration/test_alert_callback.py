@@ -11,7 +11,6 @@ import json
 import logging
 import socket
 import threading
-import uuid
 from collections.abc import Iterator
 from types import SimpleNamespace
 
@@ -24,6 +23,7 @@ from cchc.pipeline import RefreshContext, RefreshFailed, check_run
 from cchc.quarters import Quarter
 from tests.integration.helpers import refresh, write_dossiers
 from tests.support.alert_receivers import SmtpReceiver, WebhookReceiver
+from tests.support.databases import copy_template, drop_database
 
 pytestmark = pytest.mark.integration
 
@@ -53,26 +53,16 @@ ROWS = [
 
 @pytest.fixture(scope="module")
 def failed_refresh(server_url: str, template_db: str, tmp_path_factory) -> Iterator[tuple[str, RefreshFailed]]:
-    import psycopg
-    from psycopg import sql
 
-    from cchc.warehouse.connection import with_database
-
-    name = f"cchc_test_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(server_url, autocommit=True) as admin:
-        admin.execute(
-            sql.SQL("create database {} template {}").format(sql.Identifier(name), sql.Identifier(template_db))
-        )
+    name, url = copy_template(server_url, template_db, "cchc_test")
     try:
-        url = with_database(server_url, name)
         landing = tmp_path_factory.mktemp("alerts_landing")
         write_dossiers(landing, "commune", COMMUNE, QUARTER, ROWS)
         with pytest.raises(RefreshFailed) as failed:
             refresh(url, landing, QUARTER, run_id=RUN_ID)
         yield url, failed.value
     finally:
-        with psycopg.connect(server_url, autocommit=True) as admin:
-            admin.execute(sql.SQL("drop database if exists {} with (force)").format(sql.Identifier(name)))
+        drop_database(server_url, name)
 
 
 @pytest.fixture

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +27,7 @@ from cchc.quarters import Quarter
 from cchc.warehouse.sql_files import fetch_all
 from tests.conftest import FIXTURES
 from tests.integration.helpers import refresh, write_dossiers
+from tests.support.databases import copy_template, drop_database
 
 pytestmark = pytest.mark.integration
 
@@ -217,18 +217,9 @@ def _write_history(landing: Path) -> list[str]:
 
 @pytest.fixture(scope="module")
 def corpus_run(server_url: str, template_db: str, tmp_path_factory) -> Iterator[CorpusRun]:
-    import psycopg
-    from psycopg import sql
 
-    from cchc.warehouse.connection import with_database
-
-    name = f"cchc_test_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(server_url, autocommit=True) as admin:
-        admin.execute(
-            sql.SQL("create database {} template {}").format(sql.Identifier(name), sql.Identifier(template_db))
-        )
+    name, url = copy_template(server_url, template_db, "cchc_test")
     try:
-        url = with_database(server_url, name)
         history = tmp_path_factory.mktemp("corpus_history")
         for quarter in _write_history(history):
             refresh(url, history, quarter, run_id=f"history__{quarter}")
@@ -238,8 +229,7 @@ def corpus_run(server_url: str, template_db: str, tmp_path_factory) -> Iterator[
             refresh(url, landing, QUARTER, run_id=RUN_ID)
         yield CorpusRun(url, str(failure.value))
     finally:
-        with psycopg.connect(server_url, autocommit=True) as admin:
-            admin.execute(sql.SQL("drop database if exists {} with (force)").format(sql.Identifier(name)))
+        drop_database(server_url, name)
 
 
 @pytest.fixture

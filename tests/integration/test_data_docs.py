@@ -15,7 +15,6 @@ import re
 import shutil
 import subprocess
 import threading
-import uuid
 from collections.abc import Iterator
 from datetime import timedelta
 from html.parser import HTMLParser
@@ -29,6 +28,7 @@ from cchc.quality.data_docs import build_data_docs, suite_names
 from cchc.warehouse.connection import connect
 from tests.conftest import FIXTURES
 from tests.integration.helpers import refresh
+from tests.support.databases import copy_template, drop_database
 
 pytestmark = pytest.mark.integration
 
@@ -63,17 +63,8 @@ class _Page(HTMLParser):
 
 @pytest.fixture(scope="module")
 def site(server_url: str, template_db: str, tmp_path_factory) -> Iterator[dict]:
-    import psycopg
-    from psycopg import sql
 
-    from cchc.warehouse.connection import with_database
-
-    name = f"cchc_docs_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(server_url, autocommit=True) as admin:
-        admin.execute(
-            sql.SQL("create database {} template {}").format(sql.Identifier(name), sql.Identifier(template_db))
-        )
-    url = with_database(server_url, name)
+    name, url = copy_template(server_url, template_db, "cchc_docs")
     folder = tmp_path_factory.mktemp("data_docs") / "site"
     landing = tmp_path_factory.mktemp("landing_docs") / "landing"
     shutil.copytree(FIXTURES / "landing_quality", landing)
@@ -94,8 +85,7 @@ def site(server_url: str, template_db: str, tmp_path_factory) -> Iterator[dict]:
             os.environ.pop("CCHC_DATA_DOCS", None)
         else:
             os.environ["CCHC_DATA_DOCS"] = previous
-        with psycopg.connect(server_url, autocommit=True) as admin:
-            admin.execute(sql.SQL("drop database if exists {} with (force)").format(sql.Identifier(name)))
+        drop_database(server_url, name)
 
 
 @pytest.fixture(scope="module")

@@ -15,7 +15,6 @@ import subprocess
 import sys
 import time
 import urllib.request
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -24,6 +23,7 @@ import pytest
 from cchc.pipeline import RefreshFailed
 from tests.conftest import FIXTURES
 from tests.integration.helpers import refresh
+from tests.support.databases import copy_template, drop_database
 
 pytestmark = pytest.mark.integration
 
@@ -33,25 +33,15 @@ HHB = "commune/20194/2024Q2/dossiers.csv"
 
 @pytest.fixture(scope="module")
 def warehouse(server_url: str, template_db: str, tmp_path_factory) -> Iterator[str]:
-    import psycopg
-    from psycopg import sql
 
-    from cchc.warehouse.connection import with_database
-
-    name = f"cchc_qcli_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(server_url, autocommit=True) as admin:
-        admin.execute(
-            sql.SQL("create database {} template {}").format(sql.Identifier(name), sql.Identifier(template_db))
-        )
-    url = with_database(server_url, name)
+    name, url = copy_template(server_url, template_db, "cchc_qcli")
     landing = tmp_path_factory.mktemp("landing_cli") / "landing"
     shutil.copytree(FIXTURES / "landing_quality", landing)
     for run_id in ("earlier", "latest"):
         with pytest.raises(RefreshFailed):
             refresh(url, landing, "2024Q2", run_id=run_id)
     yield url
-    with psycopg.connect(server_url, autocommit=True) as admin:
-        admin.execute(sql.SQL("drop database if exists {} with (force)").format(sql.Identifier(name)))
+    drop_database(server_url, name)
 
 
 def cchc(url: str, *args: str) -> subprocess.CompletedProcess:

@@ -24,8 +24,9 @@ from cchc.quality.reconciliation import Gap, reconciliation_gaps
 from cchc.quarters import Quarter
 from cchc.sources.excel_writer import write_ii06a_workbook
 from cchc.warehouse.access import grant_reader
-from cchc.warehouse.connection import connect, with_database
+from cchc.warehouse.connection import connect
 from tests.integration.helpers import refresh, write_dossiers
+from tests.support.databases import copy_template, drop_database
 
 pytestmark = pytest.mark.integration
 
@@ -165,20 +166,14 @@ def _write_landing(landing: Path) -> None:
 @pytest.fixture(scope="module")
 def warehouse(server_url: str, template_db: str, tmp_path_factory) -> Iterator[str]:
     """One database for the module, refreshed once for 2024Q2."""
-    name = f"cchc_test_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(server_url, autocommit=True) as admin:
-        admin.execute(
-            sql.SQL("create database {} template {}").format(sql.Identifier(name), sql.Identifier(template_db))
-        )
+    name, url = copy_template(server_url, template_db, "cchc_test")
     try:
-        url = with_database(server_url, name)
         landing = tmp_path_factory.mktemp("reconciliation_landing")
         _write_landing(landing)
         refresh(url, landing, Q, run_id=RUN_ID)
         yield url
     finally:
-        with psycopg.connect(server_url, autocommit=True) as admin:
-            admin.execute(sql.SQL("drop database if exists {} with (force)").format(sql.Identifier(name)))
+        drop_database(server_url, name)
 
 
 @pytest.fixture

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import uuid
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
@@ -19,6 +18,7 @@ import pytest
 
 from cchc.pipeline import RefreshFailed
 from tests.integration.helpers import mart_row, refresh, write_dossiers
+from tests.support.databases import copy_template, drop_database
 
 pytestmark = pytest.mark.integration
 
@@ -153,18 +153,9 @@ def _write_landing(landing: Path) -> None:
 @pytest.fixture(scope="module")
 def warehouse(server_url: str, template_db: str, tmp_path_factory) -> Iterator[str]:
     """One database for the module, refreshed for 2024Q2 then 2024Q3; the tests only read it."""
-    import psycopg
-    from psycopg import sql
 
-    from cchc.warehouse.connection import with_database
-
-    name = f"cchc_test_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(server_url, autocommit=True) as admin:
-        admin.execute(
-            sql.SQL("create database {} template {}").format(sql.Identifier(name), sql.Identifier(template_db))
-        )
+    name, url = copy_template(server_url, template_db, "cchc_test")
     try:
-        url = with_database(server_url, name)
         landing = tmp_path_factory.mktemp("scorecard_landing")
         _write_landing(landing)
         # The province's unreadable catalogue rows are quarantined, which fails 2024Q2's quality gate.
@@ -173,8 +164,7 @@ def warehouse(server_url: str, template_db: str, tmp_path_factory) -> Iterator[s
         refresh(url, landing, Q3, run_id="scorecard-2024Q3")
         yield url
     finally:
-        with psycopg.connect(server_url, autocommit=True) as admin:
-            admin.execute(sql.SQL("drop database if exists {} with (force)").format(sql.Identifier(name)))
+        drop_database(server_url, name)
 
 
 @pytest.fixture

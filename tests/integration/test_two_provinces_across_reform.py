@@ -25,9 +25,10 @@ from psycopg.rows import dict_row
 from cchc.generate.province import GenerationSummary, generate_province
 from cchc.quarters import Quarter, quarter_range
 from cchc.warehouse.access import grant_reader
-from cchc.warehouse.connection import connect, with_database
+from cchc.warehouse.connection import connect
 from cchc.warehouse.sql_files import fetch_all
 from tests.integration.helpers import refresh
+from tests.support.databases import copy_template, drop_database
 
 pytestmark = pytest.mark.integration
 
@@ -98,21 +99,12 @@ class Warehouse:
     uncovered_mart_tables: list[str] = field(default_factory=list)
 
 
-def _drop_database(server_url: str, name: str) -> None:
-    with psycopg.connect(server_url, autocommit=True) as admin:
-        admin.execute(sql.SQL("drop database if exists {} with (force)").format(sql.Identifier(name)))
-
-
 @pytest.fixture(scope="module")
 def module_db(server_url: str, template_db: str) -> Iterator[str]:
     """`warehouse_db` of conftest, once for this module: a copy of the migrated template."""
-    name = f"cchc_test_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(server_url, autocommit=True) as admin:
-        admin.execute(
-            sql.SQL("create database {} template {}").format(sql.Identifier(name), sql.Identifier(template_db))
-        )
-    yield with_database(server_url, name)
-    _drop_database(server_url, name)
+    name, url = copy_template(server_url, template_db, "cchc_test")
+    yield url
+    drop_database(server_url, name)
 
 
 UNCOVERED = """

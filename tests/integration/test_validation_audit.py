@@ -16,7 +16,6 @@ from __future__ import annotations
 import json
 import re
 import shutil
-import uuid
 from collections.abc import Iterator
 
 import pytest
@@ -26,6 +25,7 @@ from cchc.quality.expectations import load_suite
 from cchc.quarters import Quarter
 from tests.conftest import FIXTURES
 from tests.integration.helpers import refresh
+from tests.support.databases import copy_template, drop_database
 
 pytestmark = pytest.mark.integration
 
@@ -39,25 +39,15 @@ TRAM_CHIM = "commune/30001/2024Q2/dossiers.csv"
 
 @pytest.fixture(scope="module")
 def warehouse(server_url: str, template_db: str, tmp_path_factory) -> Iterator[tuple[str, object]]:
-    import psycopg
-    from psycopg import sql
 
-    from cchc.warehouse.connection import with_database
-
-    name = f"cchc_valaudit_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(server_url, autocommit=True) as admin:
-        admin.execute(
-            sql.SQL("create database {} template {}").format(sql.Identifier(name), sql.Identifier(template_db))
-        )
-    url = with_database(server_url, name)
+    name, url = copy_template(server_url, template_db, "cchc_valaudit")
     landing = tmp_path_factory.mktemp("landing_quality") / "landing"
     shutil.copytree(FIXTURES / "landing_quality", landing)
     for run_id in ("first", "second"):
         with pytest.raises(RefreshFailed):
             refresh(url, landing, Q2, run_id=run_id)
     yield url, landing
-    with psycopg.connect(server_url, autocommit=True) as admin:
-        admin.execute(sql.SQL("drop database if exists {} with (force)").format(sql.Identifier(name)))
+    drop_database(server_url, name)
 
 
 @pytest.fixture
