@@ -34,12 +34,13 @@ from cchc.sources.normalise import normalise
 from cchc.sources.raw_loader import load_file
 from cchc.warehouse.access import ensure_row_security
 from cchc.warehouse.connection import connect
-from cchc.warehouse.copy_loader import copy_rows
+from cchc.warehouse.copy_loader import copy_frame, copy_rows
 from cchc.warehouse.lineage import load_admin_unit_lineage
 from cchc.warehouse.migrations import migrate
 from cchc.warehouse.partitions import empty_partition, ensure_partition
 from cchc.warehouse.reference import load_admin_units, units_valid_on
 from cchc.warehouse.sql_files import execute_file, execute_template, fetch_all
+from cchc.warehouse.step_inputs import code_digest, current_file_versions, fingerprint, inputs_up_to, record, recorded
 
 QUARANTINE_COLUMNS = ("quarter", "dataset", "file_id", "line_number", "checks", "reasons", "raw_values")
 
@@ -148,29 +149,33 @@ def fetch_portal_exports(
 
 def load_landing_file(ctx: RefreshContext, relative_path: str) -> dict[str, Any]:
     """Copy one landing file into `raw` unless an identical version is already current."""
+    with ctx.connect() as conn:
+        return _load_landing_file(conn, ctx, relative_path)
+
+
+def _load_landing_file(conn: psycopg.Connection, ctx: RefreshContext, relative_path: str) -> dict[str, Any]:
     parsed = parse_landing_path(ctx.landing, ctx.landing / relative_path)
     if isinstance(parsed, LandingProblem):
         raise ValueError(f"{relative_path}: {parsed.reason}")
-    with ctx.connect() as conn:
-        started = time.perf_counter()
-        result = load_file(conn, parsed)
-        duration_ms = round((time.perf_counter() - started) * 1000)
-        with conn.transaction():
-            execute_file(
-                conn,
-                "audit/file_read.sql",
-                {
-                    "run_id": ctx.run_id,
-                    "file_id": result.file_id,
-                    "path": result.relative_path,
-                    "checksum": result.checksum,
-                    "status": "rejected" if result.status == "rejected" else "loaded",
-                    "reason": result.reason,
-                    "rows_read": result.rows_read,
-                    "read_outcome": result.status,
-                    "duration_ms": duration_ms,
-                },
-            )
+    started = time.perf_counter()
+    result = load_file(conn, parsed)
+    duration_ms = round((time.perf_counter() - started) * 1000)
+    with conn.transaction():
+        execute_file(
+            conn,
+            "audit/file_read.sql",
+            {
+                "run_id": ctx.run_id,
+                "file_id": result.file_id,
+                "path": result.relative_path,
+                "checksum": result.checksum,
+                "status": "rejected" if result.status == "rejected" else "loaded",
+                "reason": result.reason,
+                "rows_read": result.rows_read,
+                "read_outcome": result.status,
+                "duration_ms": duration_ms,
+            },
+        )
     return {
         "path": result.relative_path,
         "status": result.status,
@@ -183,7 +188,9 @@ def load_raw_files(ctx: RefreshContext) -> dict[str, Any]:
     """Discover the quarter's landing files and copy each new or changed one into `raw`."""
     found = discover_files(ctx)
     with ctx.connect() as conn, audit.task_record(conn, ctx.run_id, "load_raw_files") as summary:
-        loads = [load_landing_file(ctx, path) for path in found["files"]]
+        # One connection for the quarter's files: connecting costs more than checking an unchanged file.
+        with ctx.connect() as files_conn:
+            loads = [_load_landing_file(files_conn, ctx, path) for path in found["files"]]
         summary.update(
             files=len(loads),
             loaded=sum(f["status"] == "loaded" for f in loads),
@@ -219,14 +226,35 @@ def validate_and_stage(ctx: RefreshContext) -> dict[str, Any]:
             "quarter_year": ctx.quarter.year,
         }
         for spec in DATASETS.values():
-            outcome = _stage_dataset(conn, ctx, spec, parameters)
+            files = current_file_versions(conn, str(ctx.quarter), spec.name)
+            inputs = fingerprint(spec.name, files, parameters, code_digest("stage"))
+            previous = recorded(conn, str(ctx.quarter), "validate_and_stage", spec.name)
+            conn.rollback()
+            if previous and previous[0] == inputs:
+                # Same file versions, suite, parameters and code: the staged partition stands as it is.
+                _count_file_loads(conn, ctx, spec)
+                if files:
+                    summary[spec.name] = {"files": len(files), "unchanged_since_run": previous[1]}
+                continue
+            outcome = _stage_dataset(conn, ctx, spec, parameters, inputs)
             if outcome["rows"] or outcome["files_without_rows"]:
                 summary[spec.name] = outcome
         return summary
 
 
+def _count_file_loads(conn: psycopg.Connection, ctx: RefreshContext, spec: DatasetSpec) -> None:
+    """This run's read / loaded / quarantined counts for every current file of the dataset."""
+    with conn.transaction():
+        execute_template(
+            conn,
+            "audit/file_load_counts.sql",
+            {"staging_table": spec.staging_table},
+            {"run_id": ctx.run_id, "quarter": str(ctx.quarter), "dataset": spec.name},
+        )
+
+
 def _stage_dataset(
-    conn: psycopg.Connection, ctx: RefreshContext, spec: DatasetSpec, parameters: dict[str, Any]
+    conn: psycopg.Connection, ctx: RefreshContext, spec: DatasetSpec, parameters: dict[str, Any], inputs: str
 ) -> dict[str, Any]:
     quarter = str(ctx.quarter)
     raw = _raw_frame(conn, spec, quarter)
@@ -247,7 +275,7 @@ def _stage_dataset(
     with conn.transaction():
         _lock_quarter(conn, ctx.quarter)
         empty_partition(conn, spec.staging_table, quarter)
-        staged = copy_rows(conn, spec.staging_table, columns, _records(good, columns))
+        staged = copy_frame(conn, spec.staging_table, columns, good)
         ensure_partition(conn, "quarantine.rejected_row", quarter)
         execute_file(conn, "quarantine/clear_dataset_quarter.sql", {"quarter": quarter, "dataset": spec.name})
         quarantined = copy_rows(
@@ -260,6 +288,7 @@ def _stage_dataset(
             {"staging_table": spec.staging_table},
             {"run_id": ctx.run_id, "quarter": quarter, "dataset": spec.name},
         )
+        record(conn, quarter, "validate_and_stage", spec.name, inputs, ctx.run_id)
         empty_files = fetch_all(
             conn, "quality/suite_files_without_rows.sql", {"quarter": quarter, "dataset": spec.name}
         )
@@ -301,11 +330,16 @@ def build_core(ctx: RefreshContext) -> dict[str, Any]:
     """Replace the quarter's partition of every core fact in one transaction, so readers never see
     the step half done; `<table>_rows` in the summary counts what each fact received."""
     with ctx.connect() as conn, audit.task_record(conn, ctx.run_id, "build_core") as summary:
+        quarter = str(ctx.quarter)
         with conn.transaction():
             _lock_quarter(conn, ctx.quarter)
-            for table, sql_file in CORE_RELATIONS:
-                empty_partition(conn, table, str(ctx.quarter))
-                summary[f"{table.split('.', 1)[1]}_rows"] = execute_file(conn, sql_file, ctx.bounds)
+            # Staging of this quarter and the earlier ones it reads, the reference, the SQL, the parameters.
+            inputs = fingerprint(inputs_up_to(conn, "validate_and_stage", quarter), code_digest("core"), ctx.bounds)
+            if not _unchanged(conn, quarter, "build_core", inputs, summary):
+                for table, sql_file in CORE_RELATIONS:
+                    empty_partition(conn, table, quarter)
+                    summary[f"{table.split('.', 1)[1]}_rows"] = execute_file(conn, sql_file, ctx.bounds)
+                record(conn, quarter, "build_core", "quarter", inputs, ctx.run_id)
         # Warnings, not rejections: the units whose volume is far from their own history.
         warnings = plausible_volume_warnings(conn, str(ctx.quarter))
         conn.rollback()
@@ -316,12 +350,25 @@ def build_core(ctx: RefreshContext) -> dict[str, Any]:
 def build_marts(ctx: RefreshContext) -> dict[str, Any]:
     """Replace the quarter's partition of every mart in one transaction, in MART_RELATIONS order."""
     with ctx.connect() as conn, audit.task_record(conn, ctx.run_id, "build_marts") as summary:
+        quarter = str(ctx.quarter)
         with conn.transaction():
             _lock_quarter(conn, ctx.quarter)
-            for table, sql_file in MART_RELATIONS:
-                empty_partition(conn, table, str(ctx.quarter))
-                summary[f"{table.split('.', 1)[1]}_rows"] = execute_file(conn, sql_file, ctx.bounds)
+            inputs = fingerprint(inputs_up_to(conn, "build_core", quarter), code_digest("marts"), ctx.bounds)
+            if not _unchanged(conn, quarter, "build_marts", inputs, summary):
+                for table, sql_file in MART_RELATIONS:
+                    empty_partition(conn, table, quarter)
+                    summary[f"{table.split('.', 1)[1]}_rows"] = execute_file(conn, sql_file, ctx.bounds)
+                record(conn, quarter, "build_marts", "quarter", inputs, ctx.run_id)
         return summary
+
+
+def _unchanged(conn: psycopg.Connection, quarter: str, step: str, inputs: str, summary: dict[str, Any]) -> bool:
+    """True (and noted in the summary) when the quarter's partitions of `step` were built from `inputs`."""
+    previous = recorded(conn, quarter, step, "quarter")
+    if previous and previous[0] == inputs:
+        summary["unchanged_since_run"] = previous[1]
+        return True
+    return False
 
 
 def reconcile(ctx: RefreshContext) -> dict[str, Any]:
@@ -329,10 +376,15 @@ def reconcile(ctx: RefreshContext) -> dict[str, Any]:
     forms against lower forms, roll-ups against their parts. Differences are recorded, never fatal."""
     with ctx.connect() as conn, audit.task_record(conn, ctx.run_id, "reconcile") as summary:
         tolerance = Tolerance.from_env()  # a bad setting fails here, recorded, before anything is replaced
+        quarter = str(ctx.quarter)
         with conn.transaction():
             _lock_quarter(conn, ctx.quarter)
-            empty_partition(conn, RECONCILIATION_TABLE, str(ctx.quarter))
-            summary.update(reconcile_quarter(conn, ctx.quarter, tolerance))
+            built = [recorded(conn, quarter, step, "quarter") for step in ("build_core", "build_marts")]
+            inputs = fingerprint(built, code_digest("reconcile"), tolerance.params())
+            if not _unchanged(conn, quarter, "reconcile", inputs, summary):
+                empty_partition(conn, RECONCILIATION_TABLE, quarter)
+                summary.update(reconcile_quarter(conn, ctx.quarter, tolerance))
+                record(conn, quarter, "reconcile", "quarter", inputs, ctx.run_id)
         return summary
 
 
@@ -343,7 +395,14 @@ def build_quality_report(ctx: RefreshContext) -> dict[str, Any]:
     from cchc.quality.summary import write_quality_report_html
 
     with ctx.connect() as conn, audit.task_record(conn, ctx.run_id, "build_quality_report") as summary:
-        summary.update(build_data_docs(conn, ctx.run_id))
+        index = data_docs_dir() / "index.html"
+        validated = fetch_all(conn, "audit/run_validated_datasets.sql", {"run_id": ctx.run_id})
+        conn.rollback()
+        if validated or not index.exists():
+            summary.update(build_data_docs(conn, ctx.run_id))
+        else:
+            # Nothing was validated in this run: the site already shows the results in force.
+            summary.update(data_docs=str(index), data_docs_unchanged=True)
         # The same quarter's summary as one self-contained page, for networks that block the CDNs.
         report = write_quality_report_html(conn, ctx.quarter, data_docs_dir())
         conn.rollback()
@@ -469,13 +528,6 @@ def _raw_frame(conn: psycopg.Connection, spec: DatasetSpec, quarter: str) -> pd.
         frame = pd.DataFrame(cur.fetchall(), columns=columns, dtype="object")
     frame["_row_id"] = range(len(frame))
     return frame
-
-
-def _records(frame: pd.DataFrame, columns: tuple[str, ...]):
-    """Rows for COPY with pandas' missing markers (NaT, NA) turned into NULLs."""
-    subset = frame.loc[:, list(columns)].astype(object)
-    subset = subset.where(subset.notna(), None)
-    return subset.itertuples(index=False, name=None)
 
 
 def _quarantine_rows(quarter: str, spec: DatasetSpec, raw: pd.DataFrame, problems: dict[int, list[tuple[str, str]]]):

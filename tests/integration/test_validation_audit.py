@@ -193,14 +193,38 @@ def test_a_units_figures_can_be_traced_to_runs_files_and_checks(db):
         assert expected in found, found
 
 
+def test_a_rerun_with_unchanged_inputs_keeps_the_results_in_force(db):
+    """Run `second` found the same file versions, suites and parameters: it validated nothing, and the
+    quarter's staged rows and results are still those of `first`."""
+    validated = db.execute("select count(*) from audit.validation_suite_result where run_id = 'second'").fetchone()
+    assert validated == (0,)
+    in_force = db.execute(
+        "select scope, run_id from audit.step_input where quarter = %s and step = 'validate_and_stage' "
+        "and scope in ('dossiers', 'surveys') order by scope",
+        (Q2,),
+    ).fetchall()
+    assert in_force == [("dossiers", "first"), ("surveys", "first")]
+    balanced = db.execute(
+        "select count(*), count(*) filter (where rows_read = rows_loaded + rows_quarantined) "
+        "from audit.file_load where run_id = 'second' and status = 'loaded'"
+    ).fetchone()
+    assert balanced == (5, 5)
+
+
 def test_a_retried_validation_replaces_its_results(warehouse, db):
     url, landing = warehouse
-    before = db.execute("select count(*), sum(unexpected_count) from audit.validation_result where run_id = 'second'")
-    before = before.fetchone()
-    db.rollback()
-    validate_and_stage(RefreshContext(Quarter.parse(Q2), "second", landing, warehouse_url=url, trigger="test"))
-    after = db.execute("select count(*), sum(unexpected_count) from audit.validation_result where run_id = 'second'")
-    assert after.fetchone() == before
-    assert before[0] == len(load_suite("staging.dossiers")["expectations"]) + len(
+    expected = db.execute("select count(*), sum(unexpected_count) from audit.validation_result where run_id = 'first'")
+    expected = expected.fetchone()
+    assert expected[0] == len(load_suite("staging.dossiers")["expectations"]) + len(
         load_suite("staging.surveys")["expectations"]
     )
+    for _attempt in range(2):
+        # Forget what the partitions were built from, as a changed suite would, so validation runs again.
+        db.execute("delete from audit.step_input where quarter = %s and step = 'validate_and_stage'", (Q2,))
+        db.commit()
+        validate_and_stage(RefreshContext(Quarter.parse(Q2), "second", landing, warehouse_url=url, trigger="test"))
+        after = db.execute(
+            "select count(*), sum(unexpected_count) from audit.validation_result where run_id = 'second'"
+        )
+        assert after.fetchone() == expected
+        db.rollback()

@@ -1,11 +1,14 @@
--- Warning-level expectations that failed in the run (their rows were loaded all the same): rows
--- flagged and the first file:line, per dataset and expectation in suite order.
+-- Warning-level expectations that failed on the quarter's staged rows (which were loaded all the same):
+-- rows flagged and the first file:line, per dataset and expectation in suite order.
 with flagged as (
     select vr.dataset, vr.position, vr.check_name, vr.reason, f.path, f.unexpected_count, f.lines
     from audit.validation_result as vr
     cross join lateral jsonb_to_recordset(vr.files) as f (file_id bigint, path text, unexpected_count integer, lines integer[])
     join raw.landing_file as lf on lf.file_id = f.file_id
-    where vr.run_id = %(run_id)s
+    -- The results in force: each dataset's last validation, which a rerun with unchanged inputs keeps.
+    join audit.step_input as si
+      on si.step = 'validate_and_stage' and si.quarter = vr.quarter and si.scope = vr.dataset and si.run_id = vr.run_id
+    where vr.quarter = %(quarter)s
       and vr.severity = 'warning'
       and not vr.success
       and (%(province)s::text is null or exists (

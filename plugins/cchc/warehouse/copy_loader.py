@@ -7,12 +7,15 @@ and reports success on a missing input file.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import psycopg
 from psycopg import sql
 
 from cchc.warehouse.sql_files import qualified
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 def copy_rows(conn: psycopg.Connection, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
@@ -26,3 +29,22 @@ def copy_rows(conn: psycopg.Connection, table: str, columns: Sequence[str], rows
             copy.write_row(row)
             count += 1
     return count
+
+
+def copy_frame(
+    conn: psycopg.Connection, table: str, columns: Sequence[str], frame: pd.DataFrame, batch_rows: int = 50_000
+) -> int:
+    """COPY the `columns` of `frame` into `schema.table` as CSV written by pandas, a slice at a time.
+
+    pandas formats whole columns in C, where `copy_rows` adapts every value in Python; missing values
+    (None, NaN, NaT, NA) become unquoted empty fields, which COPY reads as NULL. Text columns must not
+    hold empty strings (the normaliser turns them into NULLs): CSV cannot tell the two apart here.
+    """
+    statement = sql.SQL("copy {} ({}) from stdin (format csv)").format(
+        qualified(table), sql.SQL(", ").join(sql.Identifier(c) for c in columns)
+    )
+    subset = frame.loc[:, list(columns)]
+    with conn.cursor() as cur, cur.copy(statement) as copy:
+        for start in range(0, len(subset), batch_rows):
+            copy.write(subset.iloc[start : start + batch_rows].to_csv(index=False, header=False, lineterminator="\n"))
+    return len(subset)
