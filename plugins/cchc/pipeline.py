@@ -22,27 +22,22 @@ import psycopg
 from cchc.config import LOCAL_TZ, data_docs_dir, reference_dir
 from cchc.indicators import online_target, scorecard_parameters
 from cchc.quality import audit
-from cchc.quality.expectations import validate_frame
 from cchc.quality.reconciliation import TABLE as RECONCILIATION_TABLE
 from cchc.quality.reconciliation import Tolerance, reconcile_quarter
-from cchc.quality.validation_audit import record_validation
 from cchc.quality.volume import plausible_volume_warnings
 from cchc.quarters import Quarter
 from cchc.sources.datasets import DATASETS, DatasetSpec
-from cchc.sources.landing import LandingProblem, discover, parse_landing_path
-from cchc.sources.normalise import normalise
+from cchc.sources.landing import LandingProblem, discover, discover_statistics, parse_landing_path
 from cchc.sources.raw_loader import load_file
+from cchc.staging import stage_dataset
 from cchc.warehouse.access import ensure_row_security
 from cchc.warehouse.connection import connect
-from cchc.warehouse.copy_loader import copy_frame, copy_rows
 from cchc.warehouse.lineage import load_admin_unit_lineage
 from cchc.warehouse.migrations import migrate
-from cchc.warehouse.partitions import empty_partition, ensure_partition
+from cchc.warehouse.partitions import empty_partition, lock_quarter
 from cchc.warehouse.reference import load_admin_units, units_valid_on
 from cchc.warehouse.sql_files import execute_file, execute_template, fetch_all
 from cchc.warehouse.step_inputs import code_digest, current_file_versions, fingerprint, inputs_up_to, record, recorded
-
-QUARANTINE_COLUMNS = ("quarter", "dataset", "file_id", "line_number", "checks", "reasons", "raw_values")
 
 
 class RefreshFailed(RuntimeError):
@@ -69,10 +64,6 @@ class RefreshContext:
             "online_target": online_target(),
             **scorecard_parameters(),
         }
-
-
-def _lock_quarter(conn: psycopg.Connection, quarter: Quarter) -> None:
-    conn.execute("select pg_advisory_xact_lock(hashtext('cchc.quarter'), hashtext(%s))", (str(quarter),))
 
 
 def prepare_warehouse(ctx: RefreshContext) -> dict[str, Any]:
@@ -236,7 +227,7 @@ def validate_and_stage(ctx: RefreshContext) -> dict[str, Any]:
                 if files:
                     summary[spec.name] = {"files": len(files), "unchanged_since_run": previous[1]}
                 continue
-            outcome = _stage_dataset(conn, ctx, spec, parameters, inputs)
+            outcome = stage_dataset(conn, ctx.run_id, ctx.quarter, spec, parameters, inputs)
             if outcome["rows"] or outcome["files_without_rows"]:
                 summary[spec.name] = outcome
         return summary
@@ -251,56 +242,6 @@ def _count_file_loads(conn: psycopg.Connection, ctx: RefreshContext, spec: Datas
             {"staging_table": spec.staging_table},
             {"run_id": ctx.run_id, "quarter": str(ctx.quarter), "dataset": spec.name},
         )
-
-
-def _stage_dataset(
-    conn: psycopg.Connection, ctx: RefreshContext, spec: DatasetSpec, parameters: dict[str, Any], inputs: str
-) -> dict[str, Any]:
-    quarter = str(ctx.quarter)
-    raw = _raw_frame(conn, spec, quarter)
-    conn.rollback()
-    typed, problems = normalise(raw, spec)
-    outcome = validate_frame(typed, f"staging.{spec.name}", parameters)
-    for row_id, failures in outcome.errors.items():
-        # A value that could not be parsed is NULL in the typed frame; "missing" would misreport it.
-        unparsed = {check.removeprefix("parse(").removesuffix(")") for check, _ in problems.get(row_id, [])}
-        problems[row_id].extend(
-            (check, reason)
-            for check, reason in failures
-            if check.removeprefix("expect_column_values_to_not_be_null(").removesuffix(")") not in unparsed
-        )
-    rejected = typed["_row_id"].isin(list(problems))
-    good = typed.loc[~rejected].assign(quarter=quarter)
-    columns = ("quarter", "file_id", "line_number", "source_level", *spec.column_names)
-    with conn.transaction():
-        _lock_quarter(conn, ctx.quarter)
-        empty_partition(conn, spec.staging_table, quarter)
-        staged = copy_frame(conn, spec.staging_table, columns, good)
-        ensure_partition(conn, "quarantine.rejected_row", quarter)
-        execute_file(conn, "quarantine/clear_dataset_quarter.sql", {"quarter": quarter, "dataset": spec.name})
-        quarantined = copy_rows(
-            conn, "quarantine.rejected_row", QUARANTINE_COLUMNS, _quarantine_rows(quarter, spec, raw, problems)
-        )
-        record_validation(conn, ctx.run_id, quarter, spec.name, typed, outcome)
-        execute_template(
-            conn,
-            "audit/file_load_counts.sql",
-            {"staging_table": spec.staging_table},
-            {"run_id": ctx.run_id, "quarter": quarter, "dataset": spec.name},
-        )
-        record(conn, quarter, "validate_and_stage", spec.name, inputs, ctx.run_id)
-        empty_files = fetch_all(
-            conn, "quality/suite_files_without_rows.sql", {"quarter": quarter, "dataset": spec.name}
-        )
-    return {
-        "rows": len(typed),
-        "staged": staged,
-        "quarantined": quarantined,
-        "warnings": sum(len(v) for v in outcome.warnings.values()),
-        "expectations_failed": [e["check"] for e in outcome.expectations if not e["success"]],
-        # A header and no row: loaded, but most likely an export run with the wrong filter.
-        "files_without_rows": [path for (path,) in empty_files],
-    }
 
 
 CORE_RELATIONS: tuple[tuple[str, str], ...] = (
@@ -332,7 +273,7 @@ def build_core(ctx: RefreshContext) -> dict[str, Any]:
     with ctx.connect() as conn, audit.task_record(conn, ctx.run_id, "build_core") as summary:
         quarter = str(ctx.quarter)
         with conn.transaction():
-            _lock_quarter(conn, ctx.quarter)
+            lock_quarter(conn, ctx.quarter)
             # Staging of this quarter and the earlier ones it reads, the reference, the SQL, the parameters.
             inputs = fingerprint(inputs_up_to(conn, "validate_and_stage", quarter), code_digest("core"), ctx.bounds)
             if not _unchanged(conn, quarter, "build_core", inputs, summary):
@@ -352,7 +293,7 @@ def build_marts(ctx: RefreshContext) -> dict[str, Any]:
     with ctx.connect() as conn, audit.task_record(conn, ctx.run_id, "build_marts") as summary:
         quarter = str(ctx.quarter)
         with conn.transaction():
-            _lock_quarter(conn, ctx.quarter)
+            lock_quarter(conn, ctx.quarter)
             inputs = fingerprint(inputs_up_to(conn, "build_core", quarter), code_digest("marts"), ctx.bounds)
             if not _unchanged(conn, quarter, "build_marts", inputs, summary):
                 for table, sql_file in MART_RELATIONS:
@@ -378,12 +319,16 @@ def reconcile(ctx: RefreshContext) -> dict[str, Any]:
         tolerance = Tolerance.from_env()  # a bad setting fails here, recorded, before anything is replaced
         quarter = str(ctx.quarter)
         with conn.transaction():
-            _lock_quarter(conn, ctx.quarter)
+            lock_quarter(conn, ctx.quarter)
             built = [recorded(conn, quarter, step, "quarter") for step in ("build_core", "build_marts")]
-            inputs = fingerprint(built, code_digest("reconcile"), tolerance.params())
+            # The portal's statistics side files are read here, not through raw: their versions count too.
+            statistics, unreadable = discover_statistics(ctx.landing, ctx.quarter)
+            side_files = sorted((s.relative_path, s.checksum) for s in statistics)
+            side_files += [(p.relative_path, "unreadable") for p in unreadable]
+            inputs = fingerprint(built, side_files, code_digest("reconcile"), tolerance.params())
             if not _unchanged(conn, quarter, "reconcile", inputs, summary):
                 empty_partition(conn, RECONCILIATION_TABLE, quarter)
-                summary.update(reconcile_quarter(conn, ctx.quarter, tolerance))
+                summary.update(reconcile_quarter(conn, ctx.quarter, tolerance, landing=ctx.landing))
                 record(conn, quarter, "reconcile", "quarter", inputs, ctx.run_id)
         return summary
 
@@ -515,32 +460,3 @@ def run_refresh(ctx: RefreshContext, echo: Callable[[str], None] = print) -> dic
 def mark_failed(ctx: RefreshContext, error: BaseException) -> None:
     with ctx.connect() as conn:
         audit.finish_run(conn, ctx.run_id, "failed", str(error)[:4000])
-
-
-def _raw_frame(conn: psycopg.Connection, spec: DatasetSpec, quarter: str) -> pd.DataFrame:
-    with execute_template(
-        conn,
-        "staging/raw_rows_of_quarter.sql",
-        {"raw_table": f"raw.{spec.name}"},
-        {"quarter": quarter, "dataset": spec.name},
-    ) as cur:
-        columns = [d.name for d in cur.description]
-        frame = pd.DataFrame(cur.fetchall(), columns=columns, dtype="object")
-    frame["_row_id"] = range(len(frame))
-    return frame
-
-
-def _quarantine_rows(quarter: str, spec: DatasetSpec, raw: pd.DataFrame, problems: dict[int, list[tuple[str, str]]]):
-    by_row = raw.set_index("_row_id")
-    for row_id in sorted(problems):
-        row = by_row.loc[row_id]
-        values = {column: row[column] for column in spec.column_names}
-        yield (
-            quarter,
-            spec.name,
-            int(row["file_id"]),
-            int(row["line_number"]),
-            [check for check, _reason in problems[row_id]],
-            [reason for _check, reason in problems[row_id]],
-            json.dumps(values, ensure_ascii=False),
-        )

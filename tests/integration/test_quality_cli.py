@@ -1,8 +1,8 @@
 """`cchc quality`, run as a command against a refreshed warehouse (WAREHOUSE_URL), read as a person would.
 
 `tests/fixtures/landing_quality` (see test_validation_audit.py) is refreshed twice for 2024Q2: run
-`earlier` loads and validates every file, run `latest` finds them unchanged and revalidates nothing. Đà Nẵng (48) holds every unit but
-commune 30001 (Tràm Chim), which is in Đồng Tháp (87).
+`earlier` loads and validates every file, run `latest` finds them unchanged and revalidates nothing.
+Đà Nẵng (48) holds every unit but commune 30001 (Tràm Chim), which is in Đồng Tháp (87).
 """
 
 from __future__ import annotations

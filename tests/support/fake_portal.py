@@ -1,7 +1,9 @@
 """A provincial portal played by a real HTTP server on 127.0.0.1, for the portal client's tests.
 
-It serves one unit's dossiers for one quarter under the contract of `cchc.sources.portal_api`.
-Misbehaviour is scripted per request: the n-th request that carries the right token gets the n-th
+It serves one unit's dossiers for one quarter under the contract of `cchc.sources.portal_api`, and
+the unit's statistics: counted from those dossiers by `count_statistics`, except the counts named in
+`statistics_override` (a portal that disagrees with its own dossiers). Misbehaviour is scripted per
+request: the n-th request that carries the right token gets the n-th
 `Reply` of the script, and requests after the script get normal pages. A wrong token always gets
 401 and consumes nothing.
 
@@ -19,12 +21,13 @@ import threading
 from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from cchc.quarters import Quarter
+from cchc.sources.landing import STATISTICS_MEASURES
 
 TOKEN = "tok-3f9a1c7e5b2d-secret"
 _ICT = timezone(timedelta(hours=7))
@@ -57,11 +60,42 @@ def make_items(unit_code: str, quarter: str, count: int) -> list[dict[str, Any]]
     return items
 
 
+def _local_day(value: str | None) -> date | None:
+    return datetime.fromisoformat(value).astimezone(_ICT).date() if value else None
+
+
+def count_statistics(items: Iterable[dict[str, Any]], quarter: str) -> dict[str, int]:
+    """What an honest portal reports for `items`: the rules of DESIGN.md, by Việt Nam calendar day."""
+    first, last = Quarter.parse(quarter).first_day, Quarter.parse(quarter).last_day
+    counts = dict.fromkeys(STATISTICS_MEASURES, 0)
+    channels = {1: "received_direct", 2: "received_online", 3: "received_postal"}
+    for item in items:
+        received, due = _local_day(item["ngay_tiep_nhan"]), _local_day(item["ngay_hen_tra"])
+        resolved = _local_day(item["ngay_co_ket_qua"])
+        assert received is not None and due is not None
+        if received > last:
+            continue
+        if received < first and (resolved is None or resolved >= first):
+            counts["carried_over"] += 1
+        if received >= first:
+            counts["received"] += 1
+            counts[channels[item["kenh_thuc_hien"]]] += 1
+        if resolved is not None and first <= resolved <= last:
+            counts["resolved"] += 1
+            timing = "early" if resolved < due else "on_time" if resolved == due else "late"
+            counts[f"resolved_{timing}"] += 1
+            counts["returned_by_post"] += bool(item["tra_ket_qua_bcci"])
+        if resolved is None or resolved > last:
+            counts["pending"] += 1
+            counts["pending_overdue"] += due <= last
+    return counts
+
+
 @dataclass(frozen=True)
 class Reply:
     """What the server does with one request."""
 
-    kind: str = "page"  # page | status | slow | drop | invalid_json | missing_items | wrong_total
+    kind: str = "page"  # page | status | slow | drop | invalid_json | missing_items | wrong_total | bad_count
     status: int = 200
     retry_after: str | None = None
     delay: float = 0.0
@@ -98,6 +132,11 @@ class Reply:
         """A normal page whose `total` is off by `delta`."""
         return cls("wrong_total", total_delta=delta)
 
+    @classmethod
+    def bad_count(cls) -> Reply:
+        """Statistics whose `received` is a string of digits rather than a number."""
+        return cls("bad_count")
+
 
 @dataclass(frozen=True)
 class Seen:
@@ -120,6 +159,7 @@ class FakePortal:
         unit_code: str = "20194",
         quarter: str = "2024Q2",
         token: str = TOKEN,
+        statistics_override: dict[str, int] | None = None,
         script: Iterable[Reply] = (),
         max_requests: int = 100,
         lifetime: float = 30.0,
@@ -128,6 +168,7 @@ class FakePortal:
         self.quarter = quarter
         self.items = make_items(unit_code, quarter, 7) if items is None else items
         self.token = token
+        self.statistics_override = dict(statistics_override or {})
         self.max_requests = max_requests
         self.lifetime = lifetime
         self.requests: list[Seen] = []
@@ -204,6 +245,11 @@ class FakePortal:
             "items": chunk,
         }
 
+    def _statistics(self, quarter: str) -> dict[str, Any]:
+        items = self.items if quarter == self.quarter else []
+        counts = {**count_statistics(items, quarter), **self.statistics_override}
+        return {"unit_code": self.unit_code, "quarter": quarter, "counts": counts}
+
 
 class _Handler(BaseHTTPRequestHandler):
     server_version = "FakePortal/1"
@@ -244,8 +290,11 @@ class _Handler(BaseHTTPRequestHandler):
             return
         if reply.kind == "slow" and portal.stopping.wait(reply.delay):
             return
-        expected = f"/api/v1/units/{portal.unit_code}/dossiers"
-        if parts.path != expected:
+        unit_path = f"/api/v1/units/{portal.unit_code}"
+        if parts.path == f"{unit_path}/statistics":
+            self._answer_statistics(portal, seen, reply)
+            return
+        if parts.path != f"{unit_path}/dossiers":
             self._json(404, {"error": "unknown unit"})
             return
         if seen.quarter is None or seen.page is None or seen.page_size is None or seen.page < 1 or seen.page_size < 1:
@@ -257,6 +306,18 @@ class _Handler(BaseHTTPRequestHandler):
         if reply.kind == "invalid_json":
             self._send(200, b'{"unit_code": "' + portal.unit_code.encode() + b'", "items": [', {})
             return
+        self._json(200, body)
+
+    def _answer_statistics(self, portal: FakePortal, seen: Seen, reply: Reply) -> None:
+        if seen.quarter is None:
+            self._json(400, {"error": "quarter is required"})
+            return
+        if reply.kind == "invalid_json":
+            self._send(200, b'{"unit_code": "' + portal.unit_code.encode() + b'", "counts": {', {})
+            return
+        body = portal._statistics(seen.quarter)
+        if reply.kind == "bad_count":
+            body["counts"]["received"] = str(body["counts"]["received"])
         self._json(200, body)
 
     def _json(self, status: int, body: object, headers: dict[str, str] | None = None) -> None:

@@ -1,8 +1,10 @@
-"""The portal client against a real HTTP server on loopback: paging, retries, refusals, landing files."""
+"""The portal client against a real HTTP server on loopback: paging, retries, refusals, statistics,
+landing files and their statistics side file."""
 
 from __future__ import annotations
 
 import email.utils
+import hashlib
 import json
 import random
 import socket
@@ -14,8 +16,17 @@ from pathlib import Path
 
 import pytest
 
+from cchc.quarters import Quarter
 from cchc.sources import portal_api
-from cchc.sources.landing import LandingFile, parse_landing_path
+from cchc.sources.landing import (
+    STATISTICS_FILE,
+    STATISTICS_MEASURES,
+    LandingFile,
+    LandingProblem,
+    discover,
+    discover_statistics,
+    parse_landing_path,
+)
 from cchc.sources.portal_api import (
     PortalAuthError,
     PortalClient,
@@ -29,6 +40,24 @@ from tests.support.fake_portal import TOKEN, FakePortal, Reply, make_items
 pytestmark = pytest.mark.unit
 
 UNIT, QUARTER = "20194", "2024Q2"
+# What the portal counts in make_items(UNIT, QUARTER, 7): dossiers 0..6 received 1-7 April, channel
+# n % 3 + 1 (direct 0,3,6; online 1,4; postal 2,5), resolved n % 5 days after receipt and due 3 days
+# after it (early 0,1,2,5,6; on time 3), dossier 4 pending and overdue; postal returns 2 and 5.
+STATISTICS_7 = {
+    "carried_over": 0,
+    "received": 7,
+    "received_online": 2,
+    "received_direct": 3,
+    "received_postal": 2,
+    "resolved": 6,
+    "resolved_early": 5,
+    "resolved_on_time": 1,
+    "resolved_late": 0,
+    "pending": 1,
+    "pending_overdue": 1,
+    "returned_by_post": 2,
+}
+FIRST_FETCH, LATER_FETCH = 1_719_788_400.0, 1_719_792_000.0  # 06:00 and 07:00 on 01/07/2024, Việt Nam time
 
 
 class Sleeps(list[float]):
@@ -57,7 +86,12 @@ def portal() -> Iterator[FakePortal]:
 
 
 def client(url: str, sleeps: Sleeps, token: str = TOKEN, **options: object) -> PortalClient:
-    settings: dict[str, object] = {"page_size": 3, "timeout": 2.0, "rng": random.Random(7)} | options
+    settings: dict[str, object] = {
+        "page_size": 3,
+        "timeout": 2.0,
+        "rng": random.Random(7),
+        "clock": lambda: FIRST_FETCH,
+    } | options
     return PortalClient(url, token, sleep=sleeps, **settings)  # type: ignore[arg-type]
 
 
@@ -300,7 +334,95 @@ def test_malformed_then_server_errors_still_retry_up_to_the_budget(portal: FakeP
     assert len(sleeps) == 3
 
 
+# --- statistics -----------------------------------------------------------------------------------
+
+
+def statistics(portal: FakePortal, sleeps: Sleeps, quarter: str = QUARTER, **options: object) -> dict[str, int]:
+    return client(portal.url, sleeps, **options).fetch_statistics(UNIT, quarter)
+
+
+def statistics_fail(portal: FakePortal, sleeps: Sleeps, error: type[Exception] = PortalError, **options: object) -> str:
+    with pytest.raises(error) as caught:
+        statistics(portal, sleeps, **options)
+    message = str(caught.value)
+    assert TOKEN not in message
+    return message
+
+
+def test_statistics_are_the_portals_counts_of_the_quarter(portal: FakePortal, sleeps: Sleeps) -> None:
+    counts = statistics(portal, sleeps)
+    assert counts == STATISTICS_7 and list(counts) == list(STATISTICS_MEASURES)
+    [seen] = portal.requests
+    assert (seen.path, seen.quarter, seen.authorized) == (f"/api/v1/units/{UNIT}/statistics", QUARTER, True)
+    assert sleeps == []
+
+
+def test_statistics_of_a_quarter_without_dossiers_are_zeros(portal: FakePortal, sleeps: Sleeps) -> None:
+    assert statistics(portal, sleeps, "2023Q4") == dict.fromkeys(STATISTICS_MEASURES, 0)
+
+
+def test_statistics_are_returned_as_the_portal_reports_them(portal: FakePortal, sleeps: Sleeps) -> None:
+    portal.statistics_override = {"received": 9, "resolved_late": 2, "counted_elsewhere": 5}
+    assert statistics(portal, sleeps) == {**STATISTICS_7, "received": 9, "resolved_late": 2}
+
+
+def test_statistics_bad_arguments_fail_before_any_request(portal: FakePortal, sleeps: Sleeps) -> None:
+    with pytest.raises(ValueError, match="quarter"):
+        statistics(portal, sleeps, "2024-Q2")
+    with pytest.raises(ValueError, match="unit code"):
+        client(portal.url, sleeps).fetch_statistics("20194/..", QUARTER)
+    assert portal.requests == []
+
+
+def test_statistics_are_retried_on_503(portal: FakePortal, sleeps: Sleeps) -> None:
+    portal.script(Reply.error(503), Reply.error(503, retry_after="4"))
+    assert statistics(portal, sleeps, backoff=1.0) == STATISTICS_7
+    assert len(portal.requests) == 3 and len(sleeps) == 2
+    assert 0.5 <= sleeps[0] <= 1.0 and sleeps[1] == 4.0
+
+
+def test_statistics_give_up_after_max_retries_naming_the_url(portal: FakePortal, sleeps: Sleeps) -> None:
+    portal.script(*[Reply.error(503)] * 5)
+    message = statistics_fail(portal, sleeps, max_retries=2)
+    assert message.startswith(f"{portal.url}/api/v1/units/{UNIT}/statistics?quarter=2024Q2: gave up after 3 attempts")
+    assert "HTTP 503" in message and len(portal.requests) == 3 and len(sleeps) == 2
+
+
+def test_statistics_with_a_wrong_token_are_refused_at_once(portal: FakePortal, sleeps: Sleeps) -> None:
+    wrong = "wrong-token-b61f0d"
+    message = statistics_fail(portal, sleeps, PortalAuthError, token=wrong)
+    assert "refused the token (HTTP 401)" in message and wrong not in message
+    assert len(portal.requests) == 1 and not portal.requests[0].authorized and sleeps == []
+
+
+def test_malformed_statistics_are_retried_once(portal: FakePortal, sleeps: Sleeps) -> None:
+    portal.script(Reply.bad_count())
+    assert statistics(portal, sleeps) == STATISTICS_7
+    assert len(portal.requests) == 2 and len(sleeps) == 1
+
+
+@pytest.mark.parametrize(
+    ("reply", "reason"),
+    [
+        (Reply.invalid_json(), "not JSON: "),
+        (Reply.bad_count(), "count 'received' is '7', not a whole number >= 0)"),
+    ],
+)
+def test_statistics_malformed_twice_are_an_error_naming_the_url_and_the_reason(
+    portal: FakePortal, sleeps: Sleeps, reply: Reply, reason: str
+) -> None:
+    portal.script(reply, reply)
+    message = statistics_fail(portal, sleeps)
+    url = f"{portal.url}/api/v1/units/{UNIT}/statistics?quarter=2024Q2"
+    assert message.startswith(f"{url}: the statistics are malformed ({reason}")
+    assert message.endswith("; 2 attempts") and len(portal.requests) == 2
+
+
 # --- landing file ---------------------------------------------------------------------------------
+
+
+def names_in(folder: Path) -> list[str]:
+    return sorted(entry.name for entry in folder.iterdir())
 
 
 def test_write_landing_json(portal: FakePortal, sleeps: Sleeps, tmp_path: Path) -> None:
@@ -309,7 +431,17 @@ def test_write_landing_json(portal: FakePortal, sleeps: Sleeps, tmp_path: Path) 
     document = json.loads(path.read_text(encoding="utf-8"))
     assert document == {"source": "portal", "unit_code": UNIT, "quarter": QUARTER, "total": 7, "items": portal.items}
     assert isinstance(parse_landing_path(tmp_path, path), LandingFile)
-    assert [entry.name for entry in path.parent.iterdir()] == ["dossiers.json"]
+    assert names_in(path.parent) == ["dossiers.json", STATISTICS_FILE]
+    side = json.loads((path.parent / STATISTICS_FILE).read_text(encoding="utf-8"))
+    assert side == {
+        "source": "portal",
+        "unit_code": UNIT,
+        "quarter": QUARTER,
+        "fetched_at": "2024-07-01T06:00:00+07:00",
+        "dossiers_sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
+        "counts": STATISTICS_7,
+    }
+    assert [seen.path.rsplit("/", 1)[1] for seen in portal.requests] == ["dossiers"] * 3 + ["statistics"]
 
 
 def test_an_unchanged_refetch_is_byte_identical(portal: FakePortal, sleeps: Sleeps, tmp_path: Path) -> None:
@@ -332,7 +464,7 @@ def test_a_failed_fetch_leaves_the_previous_file(portal: FakePortal, sleeps: Sle
     with pytest.raises(PortalError):
         write_landing_json(client(portal.url, sleeps, max_retries=2), tmp_path, "commune", UNIT, QUARTER)
     assert path.read_bytes() == before
-    assert [entry.name for entry in path.parent.iterdir()] == ["dossiers.json"]
+    assert names_in(path.parent) == ["dossiers.json", STATISTICS_FILE]
 
 
 def test_a_failed_rename_leaves_no_temporary_file(
@@ -351,7 +483,7 @@ def test_a_failed_rename_leaves_no_temporary_file(
     with pytest.raises(OSError, match="disk full"):
         write_landing_json(client(portal.url, sleeps), tmp_path, "commune", UNIT, QUARTER)
     assert path.read_bytes() == before
-    assert [entry.name for entry in path.parent.iterdir()] == ["dossiers.json"]
+    assert names_in(path.parent) == ["dossiers.json", STATISTICS_FILE]
 
 
 def test_a_path_outside_the_landing_contract_is_refused(portal: FakePortal, sleeps: Sleeps, tmp_path: Path) -> None:
@@ -360,6 +492,112 @@ def test_a_path_outside_the_landing_contract_is_refused(portal: FakePortal, slee
     with pytest.raises(ValueError, match="unknown level"):
         write_landing_json(client(portal.url, sleeps), tmp_path, "ward", UNIT, QUARTER)
     assert portal.requests == [] and list(tmp_path.iterdir()) == []
+
+
+def test_a_failed_statistics_fetch_writes_nothing(portal: FakePortal, sleeps: Sleeps, tmp_path: Path) -> None:
+    portal.script(Reply.page(), Reply.page(), Reply.page(), *[Reply.error(500)] * 3)
+    with pytest.raises(PortalError, match=r"/statistics\?quarter=2024Q2: gave up after 3 attempts"):
+        write_landing_json(client(portal.url, sleeps, max_retries=2), tmp_path, "commune", UNIT, QUARTER)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_statistics_that_did_not_change_keep_their_file(portal: FakePortal, sleeps: Sleeps, tmp_path: Path) -> None:
+    path = write_landing_json(client(portal.url, sleeps), tmp_path, "commune", UNIT, QUARTER)
+    side = path.parent / STATISTICS_FILE
+    before = side.read_bytes()
+    write_landing_json(client(portal.url, sleeps, clock=lambda: LATER_FETCH), tmp_path, "commune", UNIT, QUARTER)
+    assert side.read_bytes() == before  # the same counts: the first fetch time stays
+
+    portal.statistics_override = {"received": 8}
+    dossiers = path.read_bytes()
+    write_landing_json(client(portal.url, sleeps, clock=lambda: LATER_FETCH), tmp_path, "commune", UNIT, QUARTER)
+    document = json.loads(side.read_bytes())
+    assert (document["fetched_at"], document["counts"]["received"]) == ("2024-07-01T07:00:00+07:00", 8)
+    assert path.read_bytes() == dossiers and document["dossiers_sha256"] == hashlib.sha256(dossiers).hexdigest()
+    assert names_in(path.parent) == ["dossiers.json", STATISTICS_FILE]
+
+
+# --- the side file in the landing zone ------------------------------------------------------------
+
+
+def test_the_side_file_is_neither_a_dataset_nor_a_landing_problem(
+    portal: FakePortal, sleeps: Sleeps, tmp_path: Path
+) -> None:
+    path = write_landing_json(client(portal.url, sleeps), tmp_path, "commune", UNIT, QUARTER)
+    files, problems = discover(tmp_path, Quarter(2024, 2))
+    assert [(f.relative_path, f.dataset) for f in files] == [(f"commune/{UNIT}/{QUARTER}/dossiers.json", "dossiers")]
+    assert problems == []
+    [found], rejected = discover_statistics(tmp_path, Quarter(2024, 2))
+    assert rejected == []
+    assert (found.relative_path, found.unit_level, found.unit_code, found.quarter) == (
+        f"commune/{UNIT}/{QUARTER}/{STATISTICS_FILE}",
+        "commune",
+        UNIT,
+        QUARTER,
+    )
+    assert dict(found.counts) == STATISTICS_7 and found.fetched_at.isoformat() == "2024-07-01T06:00:00+07:00"
+    assert found.dossiers_checksum == files[0].checksum()
+    assert found.checksum == hashlib.sha256((path.parent / STATISTICS_FILE).read_bytes()).hexdigest()
+    assert discover_statistics(tmp_path, Quarter(2024, 1)) == ([], [])
+    assert discover_statistics(tmp_path / "nowhere", Quarter(2024, 2)) == ([], [])
+
+
+def _spoil(document: dict, how: str) -> bytes:
+    if how == "not JSON":
+        return b'{"source": "portal", "counts": {'
+    spoiled = json.loads(json.dumps(document))
+    if how == "missing measure":
+        del spoiled["counts"]["returned_by_post"]
+    elif how == "negative count":
+        spoiled["counts"]["received"] = -1
+    elif how == "another unit":
+        spoiled["unit_code"] = "20195"
+    elif how == "naive time":
+        spoiled["fetched_at"] = "2024-07-01T06:00:00"
+    elif how == "no checksum":
+        del spoiled["dossiers_sha256"]
+    return json.dumps(spoiled).encode("utf-8")
+
+
+@pytest.mark.parametrize(
+    ("how", "reason"),
+    [
+        ("not JSON", "not JSON: "),
+        ("missing measure", "'counts' lacks 'returned_by_post'"),
+        ("negative count", "count 'received' is -1, not a whole number >= 0"),
+        ("another unit", "about unit '20195' quarter '2024Q2', but it lies in the folder of 20194 2024Q2"),
+        ("naive time", "'fetched_at' is '2024-07-01T06:00:00', not an ISO date-time with an offset"),
+        ("no checksum", "missing 'dossiers_sha256'"),
+    ],
+)
+def test_a_malformed_side_file_is_a_landing_problem_naming_the_reason(
+    portal: FakePortal, sleeps: Sleeps, tmp_path: Path, how: str, reason: str
+) -> None:
+    path = write_landing_json(client(portal.url, sleeps), tmp_path, "commune", UNIT, QUARTER)
+    side = path.parent / STATISTICS_FILE
+    side.write_bytes(_spoil(json.loads(side.read_bytes()), how))
+    relative = f"commune/{UNIT}/{QUARTER}/{STATISTICS_FILE}"
+    files, problems = discover(tmp_path, Quarter(2024, 2))
+    assert [f.relative_path for f in files] == [f"commune/{UNIT}/{QUARTER}/dossiers.json"]
+    [problem] = problems
+    assert problem.relative_path == relative and problem.reason.startswith(f"portal statistics: {reason}")
+    assert discover_statistics(tmp_path, Quarter(2024, 2)) == ([], problems)
+
+
+def test_a_side_file_is_read_only_in_its_own_quarter_but_placed_everywhere(tmp_path: Path) -> None:
+    for folder in ("commune/20194/2024Q1", "commune/2019/2024Q1"):
+        (tmp_path / folder).mkdir(parents=True)
+        (tmp_path / folder / STATISTICS_FILE).write_bytes(b"not json")
+    _files, problems = discover(tmp_path, Quarter(2024, 2))
+    assert problems == [
+        LandingProblem(f"commune/2019/2024Q1/{STATISTICS_FILE}", "a commune code is 5 digits (zero-padded), got '2019'")
+    ]
+    _files, problems = discover(tmp_path, Quarter(2024, 1))
+    assert [p.relative_path for p in problems] == [
+        f"commune/2019/2024Q1/{STATISTICS_FILE}",
+        f"commune/20194/2024Q1/{STATISTICS_FILE}",
+    ]
+    assert problems[1].reason.startswith("portal statistics: not JSON")
 
 
 def test_render_sorts_items_and_has_no_timestamp() -> None:

@@ -1,5 +1,5 @@
--- Raw rows of one dataset ({raw_table}) from the quarter's current, loaded files, with the unit
--- and level their landing path names.
+-- Raw rows of one dataset ({raw_table}) from some of the quarter's current, loaded files (a chunk of
+-- whole landing units), with the unit and level their landing path names.
 select
     r.*,
     f.unit_level as source_level,
@@ -10,4 +10,5 @@ where f.quarter = %(quarter)s
   and f.dataset = %(dataset)s
   and f.is_current
   and f.status = 'loaded'
+  and r.file_id = any(%(file_ids)s)
 order by r.file_id, r.line_number

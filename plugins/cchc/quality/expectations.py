@@ -120,3 +120,93 @@ def validate_frame(frame: pd.DataFrame, suite_name: str, parameters: dict[str, A
         )
     outcome.result = result
     return outcome
+
+
+# Unexpected values and row ids kept per expectation when chunks are merged: the audit keeps a sample
+# of 50 (validation_audit.SAMPLE_ROWS), and every failing row id is already in `failed_rows`.
+MERGED_SAMPLE = 1000
+_COUNTS = ("element_count", "unexpected_count", "missing_count")
+_SAMPLES = ("unexpected_list", "unexpected_index_list", "partial_unexpected_list", "partial_unexpected_index_list")
+
+
+def merge_outcomes(parts: list[ValidationOutcome]) -> ValidationOutcome:
+    """One outcome for a dataset validated chunk by chunk, as if validated whole: row failures joined,
+    counts summed, percentages recomputed, unexpected samples cut. Row ids must be unique across parts.
+
+    Exact for the suites here, whose expectations all judge rows one at a time or, for uniqueness, within
+    a landing unit, which a chunk never splits."""
+    validated = [part for part in parts if part.result is not None]
+    if not validated:
+        return ValidationOutcome()
+    merged = ValidationOutcome()
+    for part in validated:
+        for target, source in ((merged.errors, part.errors), (merged.warnings, part.warnings)):
+            for row_id, failures in source.items():
+                target[row_id].extend(failures)
+        for reason, rows in part.failed_rows.items():
+            merged.failed_rows.setdefault(reason, []).extend(rows)
+    summaries = [part.expectations for part in validated]
+    merged.expectations = [
+        {
+            **first,
+            "success": all(s[i]["success"] for s in summaries),
+            "unexpected_count": sum(s[i]["unexpected_count"] for s in summaries),
+            "element_count": sum(s[i]["element_count"] or 0 for s in summaries),
+        }
+        for i, first in enumerate(summaries[0])
+    ]
+    merged.result = _merge_results([part.result for part in validated])
+    return merged
+
+
+def _merge_results(results: list[Any]) -> Any:
+    """Fold later chunks' ExpectationSuiteValidationResults into the first, pairing by meta.reason."""
+    head = results[0]
+    if len(results) == 1:
+        return head
+    for item in head.results:
+        reason = item.expectation_config.meta["reason"]
+        others = [
+            next(r for r in result.results if r.expectation_config.meta["reason"] == reason) for result in results[1:]
+        ]
+        found = dict(item.result or {})
+        for other in others:
+            extra = other.result or {}
+            for key in _COUNTS:
+                if key in found or key in extra:
+                    found[key] = (found.get(key) or 0) + (extra.get(key) or 0)
+            for key in _SAMPLES:
+                if key in found or key in extra:
+                    found[key] = [*(found.get(key) or []), *(extra.get(key) or [])][:MERGED_SAMPLE]
+        _recompute_percentages(found)
+        found.pop("partial_unexpected_counts", None)  # counts of a sample; recomputing them would mislead
+        item.result = found
+        item.success = bool(item.success) and all(other.success for other in others)
+    evaluated = len(head.results)
+    successful = sum(bool(item.success) for item in head.results)
+    head.success = successful == evaluated
+    head.statistics = {
+        **head.statistics,
+        "evaluated_expectations": evaluated,
+        "successful_expectations": successful,
+        "unsuccessful_expectations": evaluated - successful,
+        "success_percent": 100.0 * successful / evaluated if evaluated else None,
+    }
+    return head
+
+
+def _recompute_percentages(found: dict[str, Any]) -> None:
+    """GX's percentages from the summed counts: of all rows, and of the rows with a value."""
+    elements = found.get("element_count")
+    if not elements or "unexpected_count" not in found:
+        return
+    missing = found.get("missing_count") or 0
+    unexpected = found["unexpected_count"]
+    present = elements - missing
+    if "missing_percent" in found:
+        found["missing_percent"] = 100.0 * missing / elements
+    if "unexpected_percent_total" in found:
+        found["unexpected_percent_total"] = 100.0 * unexpected / elements
+    for key in ("unexpected_percent", "unexpected_percent_nonmissing"):
+        if key in found:
+            found[key] = 100.0 * unexpected / present if present else None

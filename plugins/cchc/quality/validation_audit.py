@@ -1,7 +1,7 @@
 """Validation results into the audit schema: per dataset and run, one suite row and one row per expectation.
 
 Expectation rows name the files (and their first failing lines) that the unexpected rows came from,
-through the typed frame's `_row_id` -> file_id, line_number. The suite row keeps Great Expectations'
+through the failing rows' `_row_id` -> file_id, line_number. The suite row keeps Great Expectations'
 own result document for Data Docs, cut to a sample of unexpected rows (a warning on a million rows
 must not store a million ids) with the row ids replaced by `path:line`, which a person can open.
 """
@@ -29,16 +29,18 @@ def record_validation(
     run_id: str,
     quarter: str,
     dataset: str,
-    typed: pd.DataFrame,
+    locations: pd.DataFrame,
+    row_count: int,
     outcome: ValidationOutcome,
 ) -> int:
     """Replace the run's results for `dataset` (run inside the staging transaction); returns the
-    number of expectation rows written. Nothing is written when nothing was validated."""
+    number of expectation rows written. Nothing is written when nothing was validated.
+
+    `locations` gives file_id and line_number by `_row_id` for at least every row that failed."""
     execute_file(conn, "audit/validation_results_clear.sql", {"run_id": run_id, "dataset": dataset})
     result = outcome.result
     if result is None:
         return 0
-    locations = typed.set_index("_row_id")[["file_id", "line_number"]]
     file_ids = sorted(int(file_id) for file_id in locations["file_id"].unique())
     paths = dict(fetch_all(conn, "audit/validation_file_paths.sql", {"file_ids": file_ids}))
     expectations = [
@@ -68,7 +70,7 @@ def record_validation(
             "suite": result.suite_name,
             "validated_at": validated_at,
             "success": bool(result.success),
-            "row_count": len(typed),
+            "row_count": row_count,
             "evaluated": int(statistics["evaluated_expectations"]),
             "unsuccessful": int(statistics["unsuccessful_expectations"]),
             # GX may report NaN (e.g. an observed mean of no rows), which jsonb does not accept.

@@ -2,15 +2,30 @@
 
 Discovery walks the whole tree so that a misplaced file is reported by name with the reason
 instead of being skipped in silence; files of other quarters are simply not this run's business.
+
+One file in a unit's quarter folder is not a dataset: `dossiers.statistics.json`, the portal's own
+counts of the quarter, written by `cchc fetch-portal` beside `dossiers.json`:
+
+    {"source": "portal", "unit_code": "20194", "quarter": "2024Q2",
+     "fetched_at": "2024-07-01T06:00:00+07:00", "dossiers_sha256": "<SHA-256 of dossiers.json>",
+     "counts": {"carried_over": 0, "received": 40, ..., "returned_by_post": 11}}
+
+`counts` holds every name of STATISTICS_MEASURES, each a whole number >= 0, counted by the rules of
+mart.unit_quarter_indicators. Discovery neither loads it nor reports it; a malformed one of the
+quarter is reported like a misplaced file. `discover_statistics` reads the quarter's side files
+for reconciliation.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from cchc.quarters import Quarter
 from cchc.sources.datasets import DATASETS
@@ -19,6 +34,26 @@ LEVELS = {"province": 2, "district": 3, "commune": 5}
 FORMATS = ("csv", "xlsx", "json")
 KNOWN_DATASETS = tuple(DATASETS)
 _QUARTER_RE = re.compile(r"^\d{4}Q[1-4]$")
+_SHA256_RE = re.compile(r"^[0-9a-f]{64}$")
+
+STATISTICS_FILE = "dossiers.statistics.json"
+# The portal's counts, named and counted as the columns of mart.unit_quarter_indicators.
+STATISTICS_MEASURES = (
+    "carried_over",
+    "received",
+    "received_online",
+    "received_direct",
+    "received_postal",
+    "resolved",
+    "resolved_early",
+    "resolved_on_time",
+    "resolved_late",
+    "pending",
+    "pending_overdue",
+    "returned_by_post",
+)
+STATISTICS_KEYS = ("source", "unit_code", "quarter", "fetched_at", "dossiers_sha256", "counts")
+MAX_STATISTICS_BYTES = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -45,8 +80,23 @@ class LandingProblem:
     reason: str
 
 
-def parse_landing_path(root: Path, path: Path) -> LandingFile | LandingProblem:
-    """Check one file against the contract."""
+@dataclass(frozen=True)
+class PortalStatistics:
+    """One `dossiers.statistics.json`, read and checked; `checksum` is the SHA-256 of its bytes."""
+
+    path: Path
+    relative_path: str
+    unit_level: str
+    unit_code: str
+    quarter: str
+    checksum: str
+    fetched_at: datetime
+    dossiers_checksum: str
+    counts: Mapping[str, int]
+
+
+def _placement(root: Path, path: Path) -> tuple[str, str, str, str, str] | LandingProblem:
+    """(relative path, level, unit code, quarter, file name) if the folders keep the contract."""
     relative = path.relative_to(root).as_posix()
     parts = relative.split("/")
     if len(parts) != 4:
@@ -58,6 +108,15 @@ def parse_landing_path(root: Path, path: Path) -> LandingFile | LandingProblem:
         return LandingProblem(relative, f"a {level} code is {LEVELS[level]} digits (zero-padded), got {unit_code!r}")
     if not _QUARTER_RE.match(quarter):
         return LandingProblem(relative, f"quarter folder must look like 2024Q2, got {quarter!r}")
+    return relative, level, unit_code, quarter, filename
+
+
+def parse_landing_path(root: Path, path: Path) -> LandingFile | LandingProblem:
+    """Check one file against the contract."""
+    placed = _placement(root, path)
+    if isinstance(placed, LandingProblem):
+        return placed
+    relative, level, unit_code, quarter, filename = placed
     stem, dot, extension = filename.rpartition(".")
     if not dot or extension.lower() not in FORMATS:
         return LandingProblem(relative, f"file type must be one of {', '.join(FORMATS)}")
@@ -74,6 +133,11 @@ def discover(root: Path, quarter: Quarter) -> tuple[list[LandingFile], list[Land
     problems: list[LandingProblem] = []
     for path in sorted(p for p in root.rglob("*") if p.is_file()):
         if path.name.startswith("."):
+            continue
+        if path.name == STATISTICS_FILE:
+            problem = _statistics_problem(root, path, quarter)
+            if problem:
+                problems.append(problem)
             continue
         parsed = parse_landing_path(root, path)
         if isinstance(parsed, LandingProblem):
@@ -100,3 +164,121 @@ def _drop_conflicts(
             LandingProblem(item.relative_path, f"more than one file for the same dataset: {names}") for item in group
         )
     return kept, problems
+
+
+# --- the portal's statistics ------------------------------------------------------------------------
+
+
+def statistics_counts_problem(counts: Any) -> str | None:
+    """Why `counts` is not a {measure: whole number >= 0} object of every STATISTICS_MEASURES, or None.
+
+    Counts under other names are ignored: the portal may count more than the warehouse compares.
+    """
+    if not isinstance(counts, dict):
+        return f"'counts' is a {type(counts).__name__}, not an object"
+    missing = [name for name in STATISTICS_MEASURES if name not in counts]
+    if missing:
+        return "'counts' lacks " + ", ".join(repr(name) for name in missing)
+    for name in STATISTICS_MEASURES:
+        value = counts[name]
+        if not (isinstance(value, int) and not isinstance(value, bool) and value >= 0):
+            return f"count {name!r} is {value!r}, not a whole number >= 0"
+    return None
+
+
+def read_statistics(root: Path, path: Path) -> PortalStatistics | LandingProblem:
+    """One side file, checked against its place and the format above; a problem says what is wrong."""
+    placed = _placement(root, path)
+    if isinstance(placed, LandingProblem):
+        return placed
+    relative, level, unit_code, quarter, _filename = placed
+
+    def problem(reason: str) -> LandingProblem:
+        return LandingProblem(relative, f"portal statistics: {reason}")
+
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(MAX_STATISTICS_BYTES + 1)
+    except OSError as error:
+        return problem(f"cannot be read: {error.strerror or error}")
+    if len(data) > MAX_STATISTICS_BYTES:
+        return problem(f"larger than {MAX_STATISTICS_BYTES >> 20} MiB")
+    try:
+        document = json.loads(data.decode("utf-8"), parse_constant=_reject_constant)
+    except (ValueError, UnicodeDecodeError) as error:
+        return problem(f"not JSON: {error}")
+    if not isinstance(document, dict):
+        return problem(f"expected a JSON object, got {type(document).__name__}")
+    missing = [key for key in STATISTICS_KEYS if key not in document]
+    if missing:
+        return problem("missing " + ", ".join(repr(key) for key in missing))
+    if document["source"] != "portal":
+        return problem(f"'source' is {document['source']!r}, expected 'portal'")
+    if document["unit_code"] != unit_code or document["quarter"] != quarter:
+        return problem(
+            f"about unit {document['unit_code']!r} quarter {document['quarter']!r}, "
+            f"but it lies in the folder of {unit_code} {quarter}"
+        )
+    fetched_at = _aware_datetime(document["fetched_at"])
+    if fetched_at is None:
+        return problem(f"'fetched_at' is {document['fetched_at']!r}, not an ISO date-time with an offset")
+    if not (isinstance(document["dossiers_sha256"], str) and _SHA256_RE.match(document["dossiers_sha256"])):
+        return problem(f"'dossiers_sha256' is {document['dossiers_sha256']!r}, not a SHA-256 in hex")
+    reason = statistics_counts_problem(document["counts"])
+    if reason:
+        return problem(reason)
+    return PortalStatistics(
+        path=path,
+        relative_path=relative,
+        unit_level=level,
+        unit_code=unit_code,
+        quarter=quarter,
+        checksum=hashlib.sha256(data).hexdigest(),
+        fetched_at=fetched_at,
+        dossiers_checksum=document["dossiers_sha256"],
+        counts={name: document["counts"][name] for name in STATISTICS_MEASURES},
+    )
+
+
+def _statistics_problem(root: Path, path: Path, quarter: Quarter) -> LandingProblem | None:
+    """Not a dataset: only its place, and the content of this quarter's, can be wrong."""
+    placed = _placement(root, path)
+    if isinstance(placed, LandingProblem):
+        return placed
+    _relative, _level, _unit_code, folder_quarter, _filename = placed
+    if folder_quarter != str(quarter):
+        return None
+    read = read_statistics(root, path)
+    return read if isinstance(read, LandingProblem) else None
+
+
+def discover_statistics(root: Path, quarter: Quarter) -> tuple[list[PortalStatistics], list[LandingProblem]]:
+    """The quarter's portal statistics side files that read well, and those that do not (a landing
+    zone that does not exist holds none: reconciliation may run where no files are)."""
+    if not root.is_dir():
+        return [], []
+    found: list[PortalStatistics] = []
+    problems: list[LandingProblem] = []
+    for path in sorted(root.glob(f"*/*/{quarter}/{STATISTICS_FILE}")):
+        if not path.is_file():
+            continue
+        read = read_statistics(root, path)
+        if isinstance(read, LandingProblem):
+            problems.append(read)
+        else:
+            found.append(read)
+    return found, problems
+
+
+def _aware_datetime(value: object) -> datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo is not None else None
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")

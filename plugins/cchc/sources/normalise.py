@@ -8,7 +8,7 @@ quarantined row says "'31/02/2024' cannot be read" rather than only "received da
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 import pandas as pd
 
@@ -98,6 +98,14 @@ def normalise(raw: pd.DataFrame, spec: DatasetSpec) -> tuple[pd.DataFrame, RowPr
     for name, compute in _CHECK_COLUMNS.get(spec.name, {}).items():
         typed[name] = compute(typed)
     return typed, problems
+
+
+def lower_first_files(typed: pd.DataFrame, first_files: Mapping[str, int]) -> None:
+    """Set `_first_file_with_id` to the first file of the whole quarter holding each dossier id, where
+    that is a file outside this frame (staging reads a quarter in chunks of landing units)."""
+    elsewhere = typed["dossier_id"].map(first_files).astype("Int64")
+    within = typed["_first_file_with_id"].astype("Int64")
+    typed["_first_file_with_id"] = within.where(elsewhere.isna() | (within <= elsewhere), elsewhere)
 
 
 def check_columns(dataset: str) -> tuple[str, ...]:

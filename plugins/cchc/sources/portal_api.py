@@ -18,6 +18,22 @@ Pages count from 1. `total` counts the items of every page and is the same on ev
 echoes the unit, quarter and page asked for; `next_page` is the next page number, or null on the
 last page; only the last page may be empty. `page_size` is a wish: the portal may serve fewer.
 
+The portal's own counts of the same unit and quarter, which reconciliation compares with the dossiers:
+
+    GET {base_url}/api/v1/units/{unit_code}/statistics?quarter=2024Q2
+
+    200 {"unit_code": "20194", "quarter": "2024Q2",
+         "counts": {"carried_over": 0, "received": 40, "received_online": 13, "received_direct": 14,
+                    "received_postal": 13, "resolved": 32, "resolved_early": 24, "resolved_on_time": 8,
+                    "resolved_late": 0, "pending": 8, "pending_overdue": 8, "returned_by_post": 11}}
+
+`counts` are whole numbers >= 0 counted as mart.unit_quarter_indicators counts them (DESIGN.md, by
+Việt Nam calendar days): carried_over = received before the quarter and not resolved before it;
+received[_online|_direct|_postal] = received in the quarter (by channel); resolved[_early|_on_time|
+_late] = resolved in the quarter (result before, on, after the due day); pending[_overdue] = not
+resolved at the quarter's end (and due by then); returned_by_post = resolved in the quarter with the
+result returned by post. The answer echoes the unit and quarter; other keys are ignored.
+
 Answers and what the client does with them:
 - 429, or 503 with `Retry-After`: wait that long (seconds or an HTTP-date, at most `max_backoff`), retry.
 - other 5xx, refused or dropped connections, timeouts: wait `backoff * 2**(n-1)` for the n-th retry,
@@ -29,6 +45,7 @@ Answers and what the client does with them:
 - other 4xx and 3xx: `PortalError` at once. Redirects are not followed, so the token is never sent
   to a host other than `base_url`'s.
 Every retry counts against `max_retries` per page: a page is asked for at most `max_retries + 1` times.
+The statistics are one more request under the same rules.
 Pages that disagree with each other (total changed, the same dossier twice, fewer items than
 `total`) raise `PortalError` without retrying the page: the portal's data moved while we paged,
 and the whole fetch has to start again (the Airflow task's own retry does that).
@@ -39,6 +56,7 @@ Error messages name the URL, the attempts and the last cause; the token is never
 from __future__ import annotations
 
 import email.utils
+import hashlib
 import http.client
 import json
 import os
@@ -49,14 +67,25 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from datetime import datetime
 from pathlib import Path
 from typing import Any, NoReturn
+from zoneinfo import ZoneInfo
 
+from cchc.config import LOCAL_TZ
 from cchc.quarters import Quarter
-from cchc.sources.landing import LandingProblem, parse_landing_path
+from cchc.sources.landing import (
+    STATISTICS_FILE,
+    STATISTICS_MEASURES,
+    LandingProblem,
+    parse_landing_path,
+    statistics_counts_problem,
+)
 
 API_PATH = "/api/v1/units/{unit_code}/dossiers"
+STATISTICS_PATH = "/api/v1/units/{unit_code}/statistics"
+STATISTICS_KEYS = ("unit_code", "quarter", "counts")
 PAGE_KEYS = ("unit_code", "quarter", "page", "page_size", "total", "next_page", "items")
 MAX_PAGE_BYTES = 32 << 20
 """A page larger than this is refused rather than held in memory; lower `page_size` instead."""
@@ -183,18 +212,43 @@ class PortalClient:
         return self.base_url + API_PATH.format(unit_code=urllib.parse.quote(unit_code, safe="")) + "?" + query
 
     def _get_page(self, url: str, unit_code: str, quarter: str, page_number: int) -> dict[str, Any]:
-        """One page, checked against the contract, after as many attempts as the policy allows."""
+        return self._get_checked(
+            url, lambda body: _check_page(body, unit_code, quarter, page_number), f"page {page_number} is"
+        )
+
+    # --- statistics -------------------------------------------------------------------------------
+
+    def fetch_statistics(self, unit_code: str, quarter: str) -> dict[str, int]:
+        """The portal's own counts of the unit's quarter, {measure: count} in STATISTICS_MEASURES order.
+
+        Bad arguments raise ValueError before any request; an answer that breaks the contract is
+        retried once, then raises PortalError naming the URL and what is wrong.
+        """
+        unit_code, quarter = _check_unit(unit_code), str(Quarter.parse(quarter))
+        url = self.statistics_url(unit_code, quarter)
+        answer = self._get_checked(url, lambda body: _check_statistics(body, unit_code, quarter), "the statistics are")
+        return {name: answer["counts"][name] for name in STATISTICS_MEASURES}
+
+    def statistics_url(self, unit_code: str, quarter: str) -> str:
+        path = STATISTICS_PATH.format(unit_code=urllib.parse.quote(unit_code, safe=""))
+        return self.base_url + path + "?" + urllib.parse.urlencode({"quarter": quarter})
+
+    # --- one answer -------------------------------------------------------------------------------
+
+    def _get_checked(self, url: str, check: Callable[[Any], dict[str, Any]], subject: str) -> dict[str, Any]:
+        """One answer, checked against the contract by `check`, after as many attempts as the policy
+        allows; `subject` names it in the error ("page 2 is", "the statistics are")."""
         malformed_before = False
         attempt = 0
         while True:
             attempt += 1
             try:
-                return _check_page(self._attempt(url), unit_code, quarter, page_number)
+                return check(self._attempt(url))
             except _Retryable as problem:
                 if problem.malformed:
                     if malformed_before or attempt > self.max_retries:
                         raise PortalError(
-                            f"{url}: page {page_number} is malformed ({problem.cause}); "
+                            f"{url}: {subject} malformed ({problem.cause}); "
                             f"{attempt} attempt{'s' if attempt > 1 else ''}"
                         ) from None
                     malformed_before = True
@@ -309,32 +363,47 @@ def _is_int(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
+def _malformed(reason: str) -> NoReturn:
+    raise _Retryable(reason, malformed=True)
+
+
 def _check_page(page: Any, unit_code: str, quarter: str, page_number: int) -> dict[str, Any]:
     """The page if it keeps the contract; otherwise a malformed-page failure saying what is wrong."""
-
-    def malformed(reason: str) -> NoReturn:
-        raise _Retryable(reason, malformed=True)
-
     if not isinstance(page, dict):
-        malformed(f"expected a JSON object, got {type(page).__name__}")
+        _malformed(f"expected a JSON object, got {type(page).__name__}")
     missing = [key for key in PAGE_KEYS if key not in page]
     if missing:
-        malformed("missing " + ", ".join(repr(key) for key in missing))
+        _malformed("missing " + ", ".join(repr(key) for key in missing))
     if str(page["unit_code"]) != unit_code or str(page["quarter"]) != quarter:
-        malformed(f"answers for unit {page['unit_code']!r} quarter {page['quarter']!r}")
+        _malformed(f"answers for unit {page['unit_code']!r} quarter {page['quarter']!r}")
     if not _is_int(page["page"]) or page["page"] != page_number:
-        malformed(f"'page' is {page['page']!r}")
+        _malformed(f"'page' is {page['page']!r}")
     if not _is_int(page["total"]) or page["total"] < 0:
-        malformed(f"'total' is {page['total']!r}")
+        _malformed(f"'total' is {page['total']!r}")
     if page["next_page"] is not None and page["next_page"] != page_number + 1:
-        malformed(f"'next_page' is {page['next_page']!r}, expected {page_number + 1} or null")
+        _malformed(f"'next_page' is {page['next_page']!r}, expected {page_number + 1} or null")
     items = page["items"]
     if not isinstance(items, list):
-        malformed(f"'items' is a {type(items).__name__}, not a list")
+        _malformed(f"'items' is a {type(items).__name__}, not a list")
     for index, item in enumerate(items, start=1):
         if not isinstance(item, dict):
-            malformed(f"item {index} is a {type(item).__name__}, not an object")
+            _malformed(f"item {index} is a {type(item).__name__}, not an object")
     return page
+
+
+def _check_statistics(answer: Any, unit_code: str, quarter: str) -> dict[str, Any]:
+    """The statistics if they keep the contract; otherwise a malformed-answer failure saying why."""
+    if not isinstance(answer, dict):
+        _malformed(f"expected a JSON object, got {type(answer).__name__}")
+    missing = [key for key in STATISTICS_KEYS if key not in answer]
+    if missing:
+        _malformed("missing " + ", ".join(repr(key) for key in missing))
+    if str(answer["unit_code"]) != unit_code or str(answer["quarter"]) != quarter:
+        _malformed(f"answers for unit {answer['unit_code']!r} quarter {answer['quarter']!r}")
+    reason = statistics_counts_problem(answer["counts"])
+    if reason:
+        _malformed(reason)
+    return answer
 
 
 # --- landing zone ---------------------------------------------------------------------------------
@@ -361,11 +430,28 @@ def render_landing_json(unit_code: str, quarter: str, items: Iterable[dict[str, 
     return text.encode("utf-8")
 
 
-def write_landing_json(client: PortalClient, landing: Path, level: str, unit_code: str, quarter: str) -> Path:
-    """Fetch one unit's quarter and put it at `<level>/<unit_code>/<YYYYQn>/dossiers.json`.
+def render_statistics_json(
+    unit_code: str, quarter: str, counts: Mapping[str, int], dossiers_sha256: str, fetched_at: datetime
+) -> bytes:
+    """The side file's bytes (format in `cchc.sources.landing`): the counts in STATISTICS_MEASURES order."""
+    document = {
+        "source": "portal",
+        "unit_code": unit_code,
+        "quarter": quarter,
+        "fetched_at": fetched_at.isoformat(timespec="seconds"),
+        "dossiers_sha256": dossiers_sha256,
+        "counts": {name: counts[name] for name in STATISTICS_MEASURES},
+    }
+    return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
-    All pages are fetched before anything is written, and the file is replaced by a rename, so a
-    failed fetch or a crash leaves the previous version whole. An identical file is left untouched.
+
+def write_landing_json(client: PortalClient, landing: Path, level: str, unit_code: str, quarter: str) -> Path:
+    """Fetch one unit's quarter and put it at `<level>/<unit_code>/<YYYYQn>/dossiers.json`, with the
+    portal's statistics beside it in `dossiers.statistics.json`; returns the dossiers file's path.
+
+    All pages and the statistics are fetched before anything is written, and each file is replaced
+    by a rename, so a failed fetch or a crash leaves the previous versions whole. An identical
+    dossiers file is left untouched, and so are statistics that differ only in their fetch time.
     """
     quarter = str(Quarter.parse(quarter))
     landing = Path(landing)
@@ -374,9 +460,32 @@ def write_landing_json(client: PortalClient, landing: Path, level: str, unit_cod
     if isinstance(checked, LandingProblem):
         raise ValueError(f"{checked.relative_path}: {checked.reason}")
     data = render_landing_json(unit_code, quarter, client.fetch_dossiers(unit_code, quarter))
+    # Asked after the pages, so that both describe the portal as it stood once paging was done.
+    counts = client.fetch_statistics(unit_code, quarter)
+    fetched_at = datetime.fromtimestamp(client._clock(), ZoneInfo(LOCAL_TZ))
     target.parent.mkdir(parents=True, exist_ok=True)
+    _replace_if_changed(target, data)
+    statistics = render_statistics_json(unit_code, quarter, counts, hashlib.sha256(data).hexdigest(), fetched_at)
+    side_file = target.parent / STATISTICS_FILE
+    if not _same_statistics(side_file, statistics):
+        _replace_if_changed(side_file, statistics)
+    return target
+
+
+def _same_statistics(path: Path, data: bytes) -> bool:
+    """Whether the side file already says the same, whenever it was fetched."""
+    try:
+        old = json.loads(path.read_bytes())
+    except (OSError, ValueError):
+        return False
+    new = json.loads(data)
+    return isinstance(old, dict) and {**old, "fetched_at": None} == {**new, "fetched_at": None}
+
+
+def _replace_if_changed(target: Path, data: bytes) -> None:
+    """Write `target` by a rename from a temporary file beside it, unless it already holds `data`."""
     if target.is_file() and target.stat().st_size == len(data) and target.read_bytes() == data:
-        return target
+        return
     # A dot-name: landing discovery ignores it should it ever be left behind.
     handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     try:
@@ -390,7 +499,6 @@ def write_landing_json(client: PortalClient, landing: Path, level: str, unit_cod
         Path(temporary).unlink(missing_ok=True)
         raise
     _sync_directory(target.parent)
-    return target
 
 
 def _sync_directory(directory: Path) -> None:

@@ -9,7 +9,14 @@ from __future__ import annotations
 import psycopg
 from psycopg import sql
 
+from cchc.quarters import Quarter
 from cchc.warehouse.sql_files import partition_name, qualified
+
+
+def lock_quarter(conn: psycopg.Connection, quarter: Quarter) -> None:
+    """Hold the quarter's advisory lock until the transaction ends: two refreshes of one quarter
+    never interleave their partition swaps."""
+    conn.execute("select pg_advisory_xact_lock(hashtext('cchc.quarter'), hashtext(%s))", (str(quarter),))
 
 
 def ensure_partition(conn: psycopg.Connection, table: str, quarter: str) -> str:

@@ -1,0 +1,182 @@
+"""One dataset's quarter from raw text to staging and quarantine, a few landing units at a time.
+
+Rows are typed, validated and copied chunk by chunk inside one transaction: memory follows the chunk
+(`CCHC_VALIDATION_CHUNK_ROWS` rows, default 200,000), never the quarter, and readers still see the
+quarter replaced at once. A chunk always holds every file of its landing units, because the suites'
+uniqueness checks are per landing unit. The one check that spans units, the same dossier id in two
+files, is given the first file of every id found in several files, counted in SQL beforehand.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from typing import Any
+
+import pandas as pd
+import psycopg
+
+from cchc.quality.expectations import ValidationOutcome, merge_outcomes, validate_frame
+from cchc.quality.validation_audit import record_validation
+from cchc.quarters import Quarter
+from cchc.sources.datasets import DatasetSpec
+from cchc.sources.normalise import check_columns, lower_first_files, normalise
+from cchc.warehouse.copy_loader import copy_frame, copy_rows
+from cchc.warehouse.partitions import empty_partition, ensure_partition, lock_quarter
+from cchc.warehouse.sql_files import execute_file, execute_template, fetch_all
+from cchc.warehouse.step_inputs import record
+
+CHUNK_ROWS_VAR = "CCHC_VALIDATION_CHUNK_ROWS"
+DEFAULT_CHUNK_ROWS = 200_000
+QUARANTINE_COLUMNS = ("quarter", "dataset", "file_id", "line_number", "checks", "reasons", "raw_values")
+LOCATION_COLUMNS = ["_row_id", "file_id", "line_number"]
+
+
+def chunk_rows() -> int:
+    """Rows typed and validated at once (`CCHC_VALIDATION_CHUNK_ROWS`); a landing unit is never split."""
+    value = os.environ.get(CHUNK_ROWS_VAR, "").strip() or str(DEFAULT_CHUNK_ROWS)
+    if not value.isdigit() or int(value) < 1:
+        raise ValueError(f"{CHUNK_ROWS_VAR} must be a positive whole number of rows, not {value!r}")
+    return int(value)
+
+
+def file_chunks(files: list[tuple[int, str, int]], limit: int) -> list[list[int]]:
+    """File ids in chunks of whole landing units, each chunk up to `limit` rows unless one unit alone
+    is larger. `files` are (file_id, landing unit, rows read), ordered by unit."""
+    chunks: list[list[int]] = []
+    current: list[int] = []
+    size = 0
+    units: dict[str, list[tuple[int, int]]] = {}
+    for file_id, unit, rows in files:
+        units.setdefault(unit, []).append((file_id, rows))
+    for unit_files in units.values():
+        unit_rows = sum(rows for _, rows in unit_files)
+        if current and size + unit_rows > limit:
+            chunks.append(current)
+            current, size = [], 0
+        current.extend(file_id for file_id, _ in unit_files)
+        size += unit_rows
+    if current:
+        chunks.append(current)
+    return chunks
+
+
+def stage_dataset(
+    conn: psycopg.Connection,
+    run_id: str,
+    quarter: Quarter,
+    spec: DatasetSpec,
+    parameters: dict[str, Any],
+    inputs: str,
+) -> dict[str, Any]:
+    """Replace the dataset's staging partition and quarantine rows for the quarter, record the validation
+    and this run's per-file counts, and the fingerprint of the inputs; returns the step's summary."""
+    label = str(quarter)
+    scope = {"quarter": label, "dataset": spec.name}
+    columns = ("quarter", "file_id", "line_number", "source_level", *spec.column_names)
+    parts: list[ValidationOutcome] = []
+    locations: list[pd.DataFrame] = []
+    rows = staged = quarantined = 0
+    with conn.transaction():
+        lock_quarter(conn, quarter)
+        files = [(int(f), u, int(n)) for f, u, n in fetch_all(conn, "staging/files_to_stage.sql", scope)]
+        first_files = _first_files(conn, spec, scope)
+        empty_partition(conn, spec.staging_table, label)
+        ensure_partition(conn, "quarantine.rejected_row", label)
+        execute_file(conn, "quarantine/clear_dataset_quarter.sql", scope)
+        for file_ids in file_chunks(files, chunk_rows()):
+            raw = _raw_frame(conn, spec, label, file_ids, first_row_id=rows)
+            typed, problems = normalise(raw, spec)
+            if first_files:
+                lower_first_files(typed, first_files)
+            outcome = validate_frame(typed, f"staging.{spec.name}", parameters)
+            _add_expectation_errors(problems, outcome)
+            rejected = typed["_row_id"].isin(list(problems))
+            staged += copy_frame(conn, spec.staging_table, columns, typed.loc[~rejected].assign(quarter=label))
+            quarantined += copy_rows(
+                conn, "quarantine.rejected_row", QUARANTINE_COLUMNS, _quarantine_rows(label, spec, raw, problems)
+            )
+            failing = {*outcome.errors, *outcome.warnings, *problems}
+            locations.append(typed.loc[typed["_row_id"].isin(list(failing)), LOCATION_COLUMNS])
+            parts.append(outcome)
+            rows += len(typed)
+        outcome = merge_outcomes(parts)
+        where = pd.concat(locations) if locations else pd.DataFrame(columns=LOCATION_COLUMNS)
+        record_validation(conn, run_id, label, spec.name, where.set_index("_row_id"), rows, outcome)
+        execute_template(
+            conn,
+            "audit/file_load_counts.sql",
+            {"staging_table": spec.staging_table},
+            {
+                "run_id": run_id,
+                **scope,
+            },
+        )
+        record(conn, label, "validate_and_stage", spec.name, inputs, run_id)
+        empty_files = fetch_all(conn, "quality/suite_files_without_rows.sql", scope)
+    return {
+        "rows": rows,
+        "staged": staged,
+        "quarantined": quarantined,
+        "chunks": len(parts),
+        "warnings": sum(len(v) for v in outcome.warnings.values()),
+        "expectations_failed": [e["check"] for e in outcome.expectations if not e["success"]],
+        # A header and no row: loaded, but most likely an export run with the wrong filter.
+        "files_without_rows": [path for (path,) in empty_files],
+    }
+
+
+def _add_expectation_errors(problems: dict[int, list[tuple[str, str]]], outcome: ValidationOutcome) -> None:
+    for row_id, failures in outcome.errors.items():
+        # A value that could not be parsed is NULL in the typed frame; "missing" would misreport it.
+        unparsed = {check.removeprefix("parse(").removesuffix(")") for check, _ in problems.get(row_id, [])}
+        problems[row_id].extend(
+            (check, reason)
+            for check, reason in failures
+            if check.removeprefix("expect_column_values_to_not_be_null(").removesuffix(")") not in unparsed
+        )
+
+
+def _first_files(conn: psycopg.Connection, spec: DatasetSpec, scope: dict[str, str]) -> dict[str, int]:
+    """Dossier ids held by more than one current file of the quarter, each with the first such file."""
+    if "_first_file_with_id" not in check_columns(spec.name):
+        return {}
+    return {
+        dossier_id: int(file_id)
+        for dossier_id, file_id in fetch_all(conn, "staging/dossier_ids_in_several_files.sql", scope)
+    }
+
+
+def _raw_frame(
+    conn: psycopg.Connection, spec: DatasetSpec, quarter: str, file_ids: list[int], first_row_id: int
+) -> pd.DataFrame:
+    with execute_template(
+        conn,
+        "staging/raw_rows_of_quarter.sql",
+        {"raw_table": f"raw.{spec.name}"},
+        {"quarter": quarter, "dataset": spec.name, "file_ids": file_ids},
+    ) as cur:
+        columns = [d.name for d in cur.description]
+        frame = pd.DataFrame(cur.fetchall(), columns=columns, dtype="object")
+    # Row ids run on across chunks, so the merged validation outcome names each row once.
+    frame["_row_id"] = range(first_row_id, first_row_id + len(frame))
+    return frame
+
+
+def _quarantine_rows(
+    quarter: str, spec: DatasetSpec, raw: pd.DataFrame, problems: dict[int, list[tuple[str, str]]]
+) -> Iterator[tuple[Any, ...]]:
+    by_row = raw.set_index("_row_id")
+    for row_id in sorted(problems):
+        row = by_row.loc[row_id]
+        values = {column: row[column] for column in spec.column_names}
+        yield (
+            quarter,
+            spec.name,
+            int(row["file_id"]),
+            int(row["line_number"]),
+            [check for check, _reason in problems[row_id]],
+            [reason for _check, reason in problems[row_id]],
+            json.dumps(values, ensure_ascii=False),
+        )
