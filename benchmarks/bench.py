@@ -6,9 +6,11 @@ Generates about `--rows` dossiers for one quarter of a province (plain UTF-8 CSV
 then in one run measures on the same warehouse server:
 - `psql \\copy` of every dossiers file into a bare table of text columns: the physical reference;
 - each step of the refresh (wall time, dossier rows per second, peak RSS of this process during it);
-- a rerun with nothing changed (checksums skip every file), and a rerun after one commune's file changed.
+- a rerun with nothing changed (checksums skip every file), and a rerun after one commune's file changed;
+- how long each DAG file takes to parse (`airflow dags report`).
 Figures go to `benchmarks/results/<rows>.json` and `.md`, with the machine and the versions used.
-RSS is this process only; the PostgreSQL server's memory is not included.
+RSS is this process only; the PostgreSQL server's memory is not included. `--landing DIR` keeps the
+generated files in DIR and reuses them when DIR already holds them (10M rows take minutes to write).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import os
 import platform
 import shutil
 import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -114,11 +117,20 @@ def per_unit_for(rows: int) -> int:
 
 
 def generate(landing: Path, rows: int) -> tuple[int, float]:
+    """Write the landing zone, unless it already holds this size's files (see `--landing`)."""
+    marker = landing / ".bench-rows.json"
+    if marker.exists():
+        written = json.loads(marker.read_text(encoding="utf-8"))
+        if written["rows_requested"] == rows:
+            return written["dossier_rows"], 0.0
+        raise SystemExit(f"{landing} holds a landing zone of {written['rows_requested']} rows, not {rows}")
     started = time.perf_counter()
     summary = generate_province(
         landing, PROVINCE, [QUARTER], per_unit_quarter=per_unit_for(rows), formats="csv", datasets=("dossiers",)
     )
-    return summary.rows, time.perf_counter() - started
+    seconds = time.perf_counter() - started
+    marker.write_text(json.dumps({"rows_requested": rows, "dossier_rows": summary.rows}), encoding="utf-8")
+    return summary.rows, seconds
 
 
 def dossier_files(landing: Path) -> list[Path]:
@@ -169,15 +181,40 @@ def run_steps(ctx: Any, sampler: PeakRss, steps: tuple[Callable[[Any], dict[str,
     return stages
 
 
-def fresh_database(admin_url: str) -> str:
+def fresh_database(admin_url: str, name: str = BENCH_DATABASE) -> str:
     import psycopg
+    from psycopg import sql
 
     from cchc.warehouse.connection import ensure_database, with_database
 
     with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(f"drop database if exists {BENCH_DATABASE} with (force)")
-    ensure_database(admin_url, BENCH_DATABASE)
-    return with_database(admin_url, BENCH_DATABASE)
+        conn.execute(sql.SQL("drop database if exists {} with (force)").format(sql.Identifier(name)))
+    ensure_database(admin_url, name)
+    return with_database(admin_url, name)
+
+
+def dag_parse_seconds() -> dict[str, float]:
+    """Seconds each DAG file takes to parse, as `airflow dags report` measures it (empty if it fails)."""
+    airflow = Path(sys.executable).with_name("airflow")
+    env = {
+        **os.environ,
+        "AIRFLOW__CORE__DAGS_FOLDER": str(PROJECT_ROOT / "dags"),
+        "AIRFLOW__CORE__PLUGINS_FOLDER": str(PROJECT_ROOT / "plugins"),
+        "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
+    }
+    env.setdefault("AIRFLOW_HOME", str(PROJECT_ROOT / ".airflow"))
+    done = subprocess.run(
+        [str(airflow), "dags", "report", "-o", "json"], env=env, capture_output=True, text=True, check=False
+    )
+    if done.returncode != 0:
+        return {}
+    report = json.loads(done.stdout.strip().splitlines()[-1])
+    return {entry["file"]: _seconds(entry["duration"]) for entry in report}
+
+
+def _seconds(duration: str) -> float:
+    hours, minutes, seconds = duration.split(":")
+    return round(int(hours) * 3600 + int(minutes) * 60 + float(seconds), 4)
 
 
 def versions(url: str) -> dict[str, str]:
@@ -209,13 +246,16 @@ def touch_one_commune(landing: Path) -> Path:
     return path
 
 
-def benchmark(rows: int, url: str | None) -> dict[str, Any]:
+def benchmark(
+    rows: int, url: str | None, landing_dir: Path | None = None, database: str = BENCH_DATABASE
+) -> dict[str, Any]:
     from cchc.pipeline import STEPS, RefreshContext
     from cchc.warehouse.connection import warehouse_url
 
     admin_url = warehouse_url(url)
-    bench_url = fresh_database(admin_url)
-    landing = Path(tempfile.mkdtemp(prefix="cchc-bench-"))
+    bench_url = fresh_database(admin_url, database)
+    landing = landing_dir or Path(tempfile.mkdtemp(prefix="cchc-bench-"))
+    landing.mkdir(parents=True, exist_ok=True)
     try:
         generated, generate_seconds = generate(landing, rows)
         files = dossier_files(landing)
@@ -225,9 +265,12 @@ def benchmark(rows: int, url: str | None) -> dict[str, Any]:
             full = run_steps(ctx, sampler, STEPS, generated)
             ctx = RefreshContext(QUARTER, f"bench__{uuid.uuid4().hex[:8]}", landing, warehouse_url=bench_url)
             unchanged = run_steps(ctx, sampler, STEPS, generated)
-            touch_one_commune(landing)
-            ctx = RefreshContext(QUARTER, f"bench__{uuid.uuid4().hex[:8]}", landing, warehouse_url=bench_url)
-            late = run_steps(ctx, sampler, STEPS, generated)
+            late_file = touch_one_commune(landing)
+            try:
+                ctx = RefreshContext(QUARTER, f"bench__{uuid.uuid4().hex[:8]}", landing, warehouse_url=bench_url)
+                late = run_steps(ctx, sampler, STEPS, generated)
+            finally:
+                _untouch(late_file)
         full_seconds = sum(stage.seconds for stage in full)
 
         def files_loaded(stages: list[Stage]) -> int:
@@ -254,10 +297,20 @@ def benchmark(rows: int, url: str | None) -> dict[str, Any]:
                 "rerun_one_late_file": files_loaded(late),
             },
             "rerun_one_late_file_seconds": round(sum(stage.seconds for stage in late), 2),
+            "rerun_one_late_file_share": round(sum(stage.seconds for stage in late) / full_seconds, 4),
             "rerun_one_late_file": [_stage_dict(stage) for stage in late],
+            "rerun_unchanged": [_stage_dict(stage) for stage in unchanged],
+            "dag_parse_seconds": dag_parse_seconds(),
         }
     finally:
-        shutil.rmtree(landing, ignore_errors=True)
+        if landing_dir is None:
+            shutil.rmtree(landing, ignore_errors=True)
+
+
+def _untouch(path: Path) -> None:
+    """Drop the late line again, so a kept landing zone stays as generated."""
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    path.write_text("".join(lines[:-1]), encoding="utf-8")
 
 
 def _stage_dict(stage: Stage) -> dict[str, Any]:
@@ -292,7 +345,14 @@ def markdown(result: dict[str, Any]) -> str:
         f"- Refresh throughput / `\\copy` throughput: **{result['ratio_to_copy']:.3f}** (target ≥ 0.333).",
         f"- Rerun with nothing changed: {result['rerun_unchanged_seconds']:.2f} s = "
         f"{100 * result['rerun_unchanged_share']:.1f}% of the full run (target < 10%).",
-        f"- Rerun after one commune's file changed: {result['rerun_one_late_file_seconds']:.2f} s.",
+        f"- Rerun after one commune's file changed: {result['rerun_one_late_file_seconds']:.2f} s = "
+        f"{100 * result['rerun_one_late_file_share']:.1f}% of the full run.",
+        "- DAG parse time (`airflow dags report`): "
+        + (
+            ", ".join(f"{name} {seconds:.3f} s" for name, seconds in sorted(result["dag_parse_seconds"].items()))
+            or "not measured (airflow dags report failed)"
+        )
+        + " (target < 1 s each).",
         f"- Generating the landing zone took {result['generate_seconds']:.1f} s (not part of the refresh).",
         "",
     ]
@@ -304,8 +364,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rows", type=int, default=1_000_000, help="dossiers to generate (default 1,000,000)")
     parser.add_argument("--warehouse-url", help="server to use (default: $WAREHOUSE_URL, else the embedded one)")
     parser.add_argument("--out", type=Path, default=RESULTS_DIR, help="folder for the JSON and Markdown results")
+    parser.add_argument("--landing", type=Path, help="keep the generated landing zone here, or reuse it")
+    parser.add_argument("--database", default=BENCH_DATABASE, help=f"database to (re)create (default {BENCH_DATABASE})")
     args = parser.parse_args(argv)
-    result = benchmark(args.rows, args.warehouse_url)
+    result = benchmark(args.rows, args.warehouse_url, args.landing, args.database)
     args.out.mkdir(parents=True, exist_ok=True)
     stem = args.out / f"dossiers-{args.rows}"
     stem.with_suffix(".json").write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

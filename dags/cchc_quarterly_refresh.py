@@ -20,6 +20,10 @@ build_quality_report → check_run
   rows read = rows loaded + rows quarantined, or when more rows than `CCHC_MAX_QUARANTINED_ROWS`
   (default 0) failed error-level expectations; everything good has been loaded by then, and the
   failure callback sends one alert through the `cchc_alerts` connection.
+* A rerun does only what changed: each quarter's staged datasets, core facts, marts and reconciliation
+  record a fingerprint of their inputs (file versions, earlier quarters, suites, SQL, settings) in
+  `audit.step_input`, and a step whose inputs match is skipped (`unchanged_since_run` in its summary).
+  The `rebuild` param forces the whole quarter.
 * The warehouse is the Airflow connection `cchc_warehouse`, else `WAREHOUSE_URL`, else the embedded one.
 """
 
@@ -42,7 +46,10 @@ from cchc.airflow_adapter import DEFAULT_ARGS, LEVELS, level_asset, quarterly_ti
     doc_md=__doc__,
     tags=["cchc", "warehouse", "quarterly"],
     default_args=DEFAULT_ARGS,
-    params={"quarter": Param(None, type=["null", "string"], pattern=r"^\d{4}Q[1-4]$")},
+    params={
+        "quarter": Param(None, type=["null", "string"], pattern=r"^\d{4}Q[1-4]$"),
+        "rebuild": Param(False, type="boolean", description="revalidate and rebuild even if no input changed"),
+    },
 )
 def cchc_quarterly_refresh():
     @task

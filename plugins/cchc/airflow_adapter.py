@@ -149,6 +149,7 @@ def run_step(step_name: str, context: dict[str, Any], **kwargs: Any) -> dict[str
         landing=landing_dir(),
         warehouse_url=warehouse_url_from_connection(),
         trigger="airflow",
+        rebuild=bool((context.get("params") or {}).get("rebuild")),
     )
     step = getattr(pipeline, step_name)
     try:

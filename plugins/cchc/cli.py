@@ -53,6 +53,7 @@ def cmd_refresh(args: argparse.Namespace) -> int:
         quarter=args.quarter,
         run_id=f"cli__{args.quarter}__{uuid.uuid4().hex[:12]}",
         landing=Path(args.landing) if args.landing else landing_dir(),
+        rebuild=args.rebuild,
     )
     print(f"refreshing {ctx.quarter} from {ctx.landing} (run {ctx.run_id})")
     try:
@@ -218,6 +219,11 @@ def build_parser() -> argparse.ArgumentParser:
     refresh = sub.add_parser("refresh", help="run the quarterly refresh in this process (same tasks as the DAG)")
     refresh.add_argument("--quarter", type=_quarter, required=True, help="e.g. 2024Q2")
     refresh.add_argument("--landing", help="landing zone (default: $CCHC_LANDING or data/landing)")
+    refresh.add_argument(
+        "--rebuild",
+        action="store_true",
+        help="revalidate and rebuild the quarter even where its files, suites, SQL and settings are unchanged",
+    )
     refresh.set_defaults(func=cmd_refresh)
 
     url = sub.add_parser("warehouse-url", help="print the libpq URL of the warehouse in use")

@@ -51,6 +51,9 @@ class RefreshContext:
     landing: Path
     warehouse_url: str | None = None
     trigger: str = "cli"
+    # Revalidate and rebuild even where the recorded inputs are unchanged (after a manual fix in the
+    # warehouse, or to measure a full run).
+    rebuild: bool = False
 
     def connect(self) -> psycopg.Connection:
         return connect(self.warehouse_url)
@@ -221,7 +224,7 @@ def validate_and_stage(ctx: RefreshContext) -> dict[str, Any]:
             inputs = fingerprint(spec.name, files, parameters, code_digest("stage"))
             previous = recorded(conn, str(ctx.quarter), "validate_and_stage", spec.name)
             conn.rollback()
-            if previous and previous[0] == inputs:
+            if previous and previous[0] == inputs and not ctx.rebuild:
                 # Same file versions, suite, parameters and code: the staged partition stands as it is.
                 _count_file_loads(conn, ctx, spec)
                 if files:
@@ -276,7 +279,7 @@ def build_core(ctx: RefreshContext) -> dict[str, Any]:
             lock_quarter(conn, ctx.quarter)
             # Staging of this quarter and the earlier ones it reads, the reference, the SQL, the parameters.
             inputs = fingerprint(inputs_up_to(conn, "validate_and_stage", quarter), code_digest("core"), ctx.bounds)
-            if not _unchanged(conn, quarter, "build_core", inputs, summary):
+            if ctx.rebuild or not _unchanged(conn, quarter, "build_core", inputs, summary):
                 for table, sql_file in CORE_RELATIONS:
                     empty_partition(conn, table, quarter)
                     summary[f"{table.split('.', 1)[1]}_rows"] = execute_file(conn, sql_file, ctx.bounds)
@@ -295,7 +298,7 @@ def build_marts(ctx: RefreshContext) -> dict[str, Any]:
         with conn.transaction():
             lock_quarter(conn, ctx.quarter)
             inputs = fingerprint(inputs_up_to(conn, "build_core", quarter), code_digest("marts"), ctx.bounds)
-            if not _unchanged(conn, quarter, "build_marts", inputs, summary):
+            if ctx.rebuild or not _unchanged(conn, quarter, "build_marts", inputs, summary):
                 for table, sql_file in MART_RELATIONS:
                     empty_partition(conn, table, quarter)
                     summary[f"{table.split('.', 1)[1]}_rows"] = execute_file(conn, sql_file, ctx.bounds)
@@ -326,7 +329,7 @@ def reconcile(ctx: RefreshContext) -> dict[str, Any]:
             side_files = sorted((s.relative_path, s.checksum) for s in statistics)
             side_files += [(p.relative_path, "unreadable") for p in unreadable]
             inputs = fingerprint(built, side_files, code_digest("reconcile"), tolerance.params())
-            if not _unchanged(conn, quarter, "reconcile", inputs, summary):
+            if ctx.rebuild or not _unchanged(conn, quarter, "reconcile", inputs, summary):
                 empty_partition(conn, RECONCILIATION_TABLE, quarter)
                 summary.update(reconcile_quarter(conn, ctx.quarter, tolerance, landing=ctx.landing))
                 record(conn, quarter, "reconcile", "quarter", inputs, ctx.run_id)

@@ -7,6 +7,7 @@ import json
 import pytest
 
 from benchmarks import bench
+from cchc.config import PROJECT_ROOT
 from cchc.pipeline import STEPS
 
 pytestmark = pytest.mark.integration
@@ -23,5 +24,16 @@ def test_small_benchmark_reports_every_stage(server_url, tmp_path):
     assert result["machine"]["cores"] >= 1 and result["versions"]["postgresql"]
     # Every file loads once; a rerun skips them all; a late correction of one commune loads one file.
     assert result["files_loaded"] == {"full": result["files"], "rerun_unchanged": 0, "rerun_one_late_file": 1}
+    # Each DAG file's parse time, as `airflow dags report` gives it.
+    assert set(result["dag_parse_seconds"]) == {path.name for path in (PROJECT_ROOT / "dags").glob("cchc_*.py")}
+    assert [stage["stage"] for stage in result["rerun_unchanged"]] == [step.__name__ for step in STEPS]
     report = (tmp_path / "dossiers-3000.md").read_text(encoding="utf-8")
     assert "psql \\copy (reference)" in report and "Refresh throughput / `\\copy` throughput" in report
+    assert "DAG parse time (`airflow dags report`): cchc_ingest_commune.py" in report
+
+
+def test_a_kept_landing_zone_is_reused_only_for_the_same_size(tmp_path):
+    (tmp_path / ".bench-rows.json").write_text(json.dumps({"rows_requested": 5000, "dossier_rows": 5123}))
+    assert bench.generate(tmp_path, 5000) == (5123, 0.0)
+    with pytest.raises(SystemExit, match="5000 rows, not 6000"):
+        bench.generate(tmp_path, 6000)

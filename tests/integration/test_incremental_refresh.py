@@ -18,6 +18,7 @@ import pytest
 
 from cchc.generate.province import generate_province
 from cchc.generate.units import districts_of
+from cchc.pipeline import RefreshContext, run_refresh
 from cchc.quarters import Quarter
 from tests.integration.helpers import refresh
 from tests.support.databases import copy_template, drop_database
@@ -198,3 +199,15 @@ def test_staging_in_chunks_gives_what_staging_the_quarter_whole_gives(server_url
     # The repeated dossier id is flagged on the later file, though the two files were staged apart.
     repeated = [row for row in chunked["validation"] if row[2].endswith("(file_id,_first_file_with_id)")]
     assert [(success, unexpected) for _d, _p, _c, success, _e, unexpected, _f in repeated] == [(False, 1)]
+
+
+def test_rebuild_redoes_every_step_of_the_quarter(database, landing):
+    refresh(database, landing, Q2, run_id="first")
+    q = Quarter.parse(Q2)
+    ctx = RefreshContext(q, "forced", landing, warehouse_url=database, trigger="test", rebuild=True)
+    forced = run_refresh(ctx, echo=lambda _line: None)
+    assert all("unchanged_since_run" not in forced[step] for step in STAGED_STEPS)
+    assert all("unchanged_since_run" not in part for part in forced["validate_and_stage"].values())
+    assert set(_built_by(database, Q2).values()) == {"forced"}
+    validated = _rows(database, "select dataset from audit.validation_suite_result where run_id = 'forced' order by 1")
+    assert validated == [("dossiers",), ("surveys",)]

@@ -23,55 +23,12 @@ reporting_units as (
     where quarter = %(quarter)s and dataset = 'dossiers' and is_current and status = 'loaded'
 ),
 
-dossiers as (
-    select *
-    from core.fct_dossier
-    where quarter = %(quarter)s
-),
-
--- Counting rules (DESIGN.md): received, resolved or pending at the quarter's end, by local day.
+-- A reporting unit's own desk, by the counting rules in core.desk_counts() (local calendar days).
 per_unit as (
-    select
-        r.unit_code,
-        count(d.dossier_id) filter (
-            where d.received_on < %(first_day)s
-              and (d.resolved_on is null or d.resolved_on >= %(first_day)s)) as carried_over,
-        count(d.dossier_id) filter (where d.received_on >= %(first_day)s) as received,
-        count(d.dossier_id) filter (where d.received_on >= %(first_day)s and d.channel = 'online') as received_online,
-        count(d.dossier_id) filter (where d.received_on >= %(first_day)s and d.channel = 'direct') as received_direct,
-        count(d.dossier_id) filter (where d.received_on >= %(first_day)s and d.channel = 'postal') as received_postal,
-        count(d.dossier_id) filter (where d.resolved_on >= %(first_day)s and d.resolved_on <= %(last_day)s) as resolved,
-        count(d.dossier_id) filter (
-            where d.resolved_on >= %(first_day)s and d.resolved_on <= %(last_day)s
-              and d.resolution_status = 'early') as resolved_early,
-        count(d.dossier_id) filter (
-            where d.resolved_on >= %(first_day)s and d.resolved_on <= %(last_day)s
-              and d.resolution_status = 'on_time') as resolved_on_time,
-        count(d.dossier_id) filter (
-            where d.resolved_on >= %(first_day)s and d.resolved_on <= %(last_day)s
-              and d.resolution_status = 'late') as resolved_late,
-        count(d.dossier_id) filter (where d.resolved_on is null or d.resolved_on > %(last_day)s) as pending,
-        count(d.dossier_id) filter (
-            where (d.resolved_on is null or d.resolved_on > %(last_day)s)
-              and d.due_on <= %(last_day)s) as pending_overdue,
-        count(d.dossier_id) filter (
-            where d.resolved_on >= %(first_day)s and d.resolved_on <= %(last_day)s
-              and d.returned_by_post) as returned_by_post,
-        count(d.dossier_id) filter (
-            where d.resolved_on >= %(first_day)s and d.resolved_on <= %(last_day)s
-              and d.supplement_requests >= 1) as resolved_with_supplement,
-        -- Decision 766 progress: a dossier with more than one supplement request counts as late.
-        count(d.dossier_id) filter (
-            where d.resolved_on >= %(first_day)s and d.resolved_on <= %(last_day)s
-              and d.resolution_status in ('early', 'on_time')
-              and coalesce(d.supplement_requests, 0) <= 1) as resolved_in_time_766,
-        count(d.dossier_id) filter (
-            where (d.resolved_on is null or d.resolved_on > %(last_day)s)
-              and d.due_on > %(last_day)s
-              and coalesce(d.supplement_requests, 0) <= 1) as pending_in_time_766
-    from reporting_units as r
-    left join dossiers as d on d.unit_code = r.unit_code and d.received_on <= %(last_day)s
-    group by r.unit_code
+    select *
+    from core.desk_counts(
+        %(quarter)s, %(first_day)s::date, %(last_day)s::date, array(select unit_code from reporting_units)
+    )
 ),
 
 -- Each unit paired with itself and its ancestors (at most commune -> district -> province).

@@ -20,37 +20,12 @@ reporting_units as (
     where quarter = %(quarter)s and dataset = 'dossiers' and is_current and status = 'loaded'
 ),
 
--- A unit's own desk: counting rules of DESIGN.md, by local calendar day.
+-- A unit's own desk, counted as the mart counts it (core.desk_counts, local calendar days).
 own_desk as (
-    select
-        r.unit_code,
-        count(d.dossier_id) filter (
-            where d.received_on < %(first_day)s
-              and (d.resolved_on is null or d.resolved_on >= %(first_day)s)) as carried_over,
-        count(d.dossier_id) filter (where d.received_on >= %(first_day)s) as received,
-        count(d.dossier_id) filter (where d.received_on >= %(first_day)s and d.channel = 'online') as received_online,
-        count(d.dossier_id) filter (where d.received_on >= %(first_day)s and d.channel = 'direct') as received_direct,
-        count(d.dossier_id) filter (where d.received_on >= %(first_day)s and d.channel = 'postal') as received_postal,
-        count(d.dossier_id) filter (where d.resolved_on between %(first_day)s and %(last_day)s) as resolved,
-        count(d.dossier_id) filter (
-            where d.resolved_on between %(first_day)s and %(last_day)s and d.resolution_status = 'early')
-            as resolved_early,
-        count(d.dossier_id) filter (
-            where d.resolved_on between %(first_day)s and %(last_day)s and d.resolution_status = 'on_time')
-            as resolved_on_time,
-        count(d.dossier_id) filter (
-            where d.resolved_on between %(first_day)s and %(last_day)s and d.resolution_status = 'late')
-            as resolved_late,
-        count(d.dossier_id) filter (where d.resolved_on is null or d.resolved_on > %(last_day)s) as pending,
-        count(d.dossier_id) filter (
-            where (d.resolved_on is null or d.resolved_on > %(last_day)s) and d.due_on <= %(last_day)s)
-            as pending_overdue,
-        count(d.dossier_id) filter (
-            where d.resolved_on between %(first_day)s and %(last_day)s and d.returned_by_post) as returned_by_post
-    from reporting_units as r
-    left join core.fct_dossier as d
-        on d.quarter = %(quarter)s and d.unit_code = r.unit_code and d.received_on <= %(last_day)s
-    group by r.unit_code
+    select *
+    from core.desk_counts(
+        %(quarter)s, %(first_day)s::date, %(last_day)s::date, array(select unit_code from reporting_units)
+    )
 ),
 
 children as (

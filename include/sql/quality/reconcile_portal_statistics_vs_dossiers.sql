@@ -32,37 +32,12 @@ dossier_files as (
     group by s.unit_code
 ),
 
--- The unit's desk, counted as mart.unit_quarter_indicators counts it, by local calendar day.
+-- The unit's desk, counted as mart.unit_quarter_indicators counts it (core.desk_counts).
 counted as (
-    select
-        s.unit_code,
-        count(d.dossier_id) filter (
-            where d.received_on < %(first_day)s
-              and (d.resolved_on is null or d.resolved_on >= %(first_day)s)) as carried_over,
-        count(d.dossier_id) filter (where d.received_on >= %(first_day)s) as received,
-        count(d.dossier_id) filter (where d.received_on >= %(first_day)s and d.channel = 'online') as received_online,
-        count(d.dossier_id) filter (where d.received_on >= %(first_day)s and d.channel = 'direct') as received_direct,
-        count(d.dossier_id) filter (where d.received_on >= %(first_day)s and d.channel = 'postal') as received_postal,
-        count(d.dossier_id) filter (where d.resolved_on between %(first_day)s and %(last_day)s) as resolved,
-        count(d.dossier_id) filter (
-            where d.resolved_on between %(first_day)s and %(last_day)s and d.resolution_status = 'early')
-            as resolved_early,
-        count(d.dossier_id) filter (
-            where d.resolved_on between %(first_day)s and %(last_day)s and d.resolution_status = 'on_time')
-            as resolved_on_time,
-        count(d.dossier_id) filter (
-            where d.resolved_on between %(first_day)s and %(last_day)s and d.resolution_status = 'late')
-            as resolved_late,
-        count(d.dossier_id) filter (where d.resolved_on is null or d.resolved_on > %(last_day)s) as pending,
-        count(d.dossier_id) filter (
-            where (d.resolved_on is null or d.resolved_on > %(last_day)s) and d.due_on <= %(last_day)s)
-            as pending_overdue,
-        count(d.dossier_id) filter (
-            where d.resolved_on between %(first_day)s and %(last_day)s and d.returned_by_post) as returned_by_post
-    from statistics as s
-    left join core.fct_dossier as d
-        on d.quarter = %(quarter)s and d.unit_code = s.unit_code and d.received_on <= %(last_day)s
-    group by s.unit_code
+    select *
+    from core.desk_counts(
+        %(quarter)s, %(first_day)s::date, %(last_day)s::date, array(select distinct unit_code from statistics)
+    )
 ),
 
 pairs as (
