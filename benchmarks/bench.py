@@ -38,23 +38,14 @@ from cchc.config import PROJECT_ROOT
 from cchc.generate.dossiers import generate_province
 from cchc.generate.units import communes_of, districts_of
 from cchc.quarters import Quarter
+from cchc.sources.datasets import DATASETS
 
 RESULTS_DIR = PROJECT_ROOT / "benchmarks" / "results"
 PROVINCE = "87"
 QUARTER = Quarter(2024, 2)
 BENCH_DATABASE = "cchc_bench"
-COPY_COLUMNS = (
-    "dossier_id",
-    "unit_code",
-    "procedure_code",
-    "field",
-    "channel",
-    "received_at",
-    "due_at",
-    "resolved_at",
-    "returned_by_post",
-    "supplement_requests",
-)
+# The generated files' columns, in order (the bare table of the \copy reference holds them as text).
+COPY_COLUMNS = tuple(DATASETS["dossiers"].column_names)
 PACKAGES = ("apache-airflow", "great-expectations", "pandas", "psycopg", "sqlalchemy", "pgserver")
 
 

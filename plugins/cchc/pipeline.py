@@ -29,7 +29,7 @@ from cchc.quarters import Quarter
 from cchc.sources.datasets import DATASETS, DatasetSpec
 from cchc.sources.landing import LandingProblem, discover, discover_statistics, parse_landing_path
 from cchc.sources.raw_loader import load_file
-from cchc.staging import stage_dataset
+from cchc.staging import dataset_fingerprint, stage_dataset
 from cchc.warehouse.access import ensure_row_security
 from cchc.warehouse.connection import connect
 from cchc.warehouse.lineage import load_admin_unit_lineage
@@ -37,7 +37,7 @@ from cchc.warehouse.migrations import migrate
 from cchc.warehouse.partitions import empty_partition, lock_quarter
 from cchc.warehouse.reference import load_admin_units, units_valid_on
 from cchc.warehouse.sql_files import execute_file, execute_template, fetch_all
-from cchc.warehouse.step_inputs import code_digest, current_file_versions, fingerprint, inputs_up_to, record, recorded
+from cchc.warehouse.step_inputs import code_digest, fingerprint, inputs_up_to, record, recorded
 
 
 class RefreshFailed(RuntimeError):
@@ -219,19 +219,19 @@ def validate_and_stage(ctx: RefreshContext) -> dict[str, Any]:
             "next_quarter_end_day": pd.Timestamp(ctx.quarter.next.end_exclusive),
             "quarter_year": ctx.quarter.year,
         }
+        settings = fingerprint(parameters, code_digest("stage"))
         for spec in DATASETS.values():
-            files = current_file_versions(conn, str(ctx.quarter), spec.name)
-            inputs = fingerprint(spec.name, files, parameters, code_digest("stage"))
+            inputs, files = dataset_fingerprint(conn, str(ctx.quarter), spec, settings)
             previous = recorded(conn, str(ctx.quarter), "validate_and_stage", spec.name)
             conn.rollback()
             if previous and previous[0] == inputs and not ctx.rebuild:
                 # Same file versions, suite, parameters and code: the staged partition stands as it is.
                 _count_file_loads(conn, ctx, spec)
                 if files:
-                    summary[spec.name] = {"files": len(files), "unchanged_since_run": previous[1]}
+                    summary[spec.name] = {"files": files, "unchanged_since_run": previous[1]}
                 continue
-            outcome = stage_dataset(conn, ctx.run_id, ctx.quarter, spec, parameters, inputs)
-            if outcome["rows"] or outcome["files_without_rows"]:
+            outcome = stage_dataset(conn, ctx.run_id, ctx.quarter, spec, settings, parameters, rebuild=ctx.rebuild)
+            if outcome["rows"] or outcome["units_kept"] or outcome["files_without_rows"]:
                 summary[spec.name] = outcome
         return summary
 
@@ -274,16 +274,8 @@ def build_core(ctx: RefreshContext) -> dict[str, Any]:
     """Replace the quarter's partition of every core fact in one transaction, so readers never see
     the step half done; `<table>_rows` in the summary counts what each fact received."""
     with ctx.connect() as conn, audit.task_record(conn, ctx.run_id, "build_core") as summary:
-        quarter = str(ctx.quarter)
-        with conn.transaction():
-            lock_quarter(conn, ctx.quarter)
-            # Staging of this quarter and the earlier ones it reads, the reference, the SQL, the parameters.
-            inputs = fingerprint(inputs_up_to(conn, "validate_and_stage", quarter), code_digest("core"), ctx.bounds)
-            if ctx.rebuild or not _unchanged(conn, quarter, "build_core", inputs, summary):
-                for table, sql_file in CORE_RELATIONS:
-                    empty_partition(conn, table, quarter)
-                    summary[f"{table.split('.', 1)[1]}_rows"] = execute_file(conn, sql_file, ctx.bounds)
-                record(conn, quarter, "build_core", "quarter", inputs, ctx.run_id)
+        # Staging of this quarter and of the earlier ones it reads, the reference, the SQL, the parameters.
+        _replace_partitions(conn, ctx, "build_core", "validate_and_stage", CORE_RELATIONS, summary)
         # Warnings, not rejections: the units whose volume is far from their own history.
         warnings = plausible_volume_warnings(conn, str(ctx.quarter))
         conn.rollback()
@@ -294,16 +286,31 @@ def build_core(ctx: RefreshContext) -> dict[str, Any]:
 def build_marts(ctx: RefreshContext) -> dict[str, Any]:
     """Replace the quarter's partition of every mart in one transaction, in MART_RELATIONS order."""
     with ctx.connect() as conn, audit.task_record(conn, ctx.run_id, "build_marts") as summary:
-        quarter = str(ctx.quarter)
-        with conn.transaction():
-            lock_quarter(conn, ctx.quarter)
-            inputs = fingerprint(inputs_up_to(conn, "build_core", quarter), code_digest("marts"), ctx.bounds)
-            if ctx.rebuild or not _unchanged(conn, quarter, "build_marts", inputs, summary):
-                for table, sql_file in MART_RELATIONS:
-                    empty_partition(conn, table, quarter)
-                    summary[f"{table.split('.', 1)[1]}_rows"] = execute_file(conn, sql_file, ctx.bounds)
-                record(conn, quarter, "build_marts", "quarter", inputs, ctx.run_id)
+        _replace_partitions(conn, ctx, "build_marts", "build_core", MART_RELATIONS, summary)
         return summary
+
+
+def _replace_partitions(
+    conn: psycopg.Connection,
+    ctx: RefreshContext,
+    step: str,
+    reads: str,
+    relations: tuple[tuple[str, str], ...],
+    summary: dict[str, Any],
+) -> None:
+    """Rebuild the quarter's partition of each relation in one transaction, unless what they were last
+    built from (the step `reads` for this and earlier quarters, their SQL, the parameters) is unchanged."""
+    quarter = str(ctx.quarter)
+    with conn.transaction():
+        lock_quarter(conn, ctx.quarter)
+        kind = step.removeprefix("build_")
+        inputs = fingerprint(inputs_up_to(conn, reads, quarter), code_digest(kind), ctx.bounds)
+        if not ctx.rebuild and _unchanged(conn, quarter, step, inputs, summary):
+            return
+        for table, sql_file in relations:
+            empty_partition(conn, table, quarter)
+            summary[f"{table.split('.', 1)[1]}_rows"] = execute_file(conn, sql_file, ctx.bounds)
+        record(conn, quarter, step, "quarter", inputs, ctx.run_id)
 
 
 def _unchanged(conn: psycopg.Connection, quarter: str, step: str, inputs: str, summary: dict[str, Any]) -> bool:

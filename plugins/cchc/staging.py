@@ -1,4 +1,5 @@
-"""One dataset's quarter from raw text to staging and quarantine, a few landing units at a time.
+"""One dataset's quarter from raw text to staging and quarantine, a few landing units at a time, and
+only the landing units whose files (or the suite, its parameters or the code) changed.
 
 Rows are typed, validated and copied chunk by chunk inside one transaction: memory follows the chunk
 (`CCHC_VALIDATION_CHUNK_ROWS` rows, default 200,000), never the quarter, and readers still see the
@@ -25,7 +26,7 @@ from cchc.sources.normalise import check_columns, lower_first_files, normalise
 from cchc.warehouse.copy_loader import copy_frame, copy_rows
 from cchc.warehouse.partitions import empty_partition, ensure_partition, lock_quarter
 from cchc.warehouse.sql_files import execute_file, execute_template, fetch_all
-from cchc.warehouse.step_inputs import record
+from cchc.warehouse.step_inputs import fingerprint, record
 
 CHUNK_ROWS_VAR = "CCHC_VALIDATION_CHUNK_ROWS"
 DEFAULT_CHUNK_ROWS = 200_000
@@ -67,54 +68,106 @@ def stage_dataset(
     run_id: str,
     quarter: Quarter,
     spec: DatasetSpec,
+    settings: str,
     parameters: dict[str, Any],
-    inputs: str,
+    *,
+    rebuild: bool = False,
 ) -> dict[str, Any]:
-    """Replace the dataset's staging partition and quarantine rows for the quarter, record the validation
-    and this run's per-file counts, and the fingerprint of the inputs; returns the step's summary."""
+    """Stage the dataset's quarter, landing unit by landing unit: a unit whose files and `settings`
+    (fingerprint of suite, parameters and code) are what it was last staged from keeps its staged and
+    quarantined rows; the others are validated and replaced. Records the run's validation and per-file
+    counts and the new fingerprints, all in one transaction; returns the step's summary."""
     label = str(quarter)
     scope = {"quarter": label, "dataset": spec.name}
+    units: dict[str, list[tuple[int, str, int]]] = {}
+    with conn.transaction():
+        lock_quarter(conn, quarter)
+        for file_id, landing_unit, rows_read, checksum in fetch_all(conn, "staging/files_to_stage.sql", scope):
+            units.setdefault(landing_unit, []).append((int(file_id), checksum, int(rows_read)))
+        staged_from = {
+            unit: fingerprint(settings, [(file_id, checksum) for file_id, checksum, _ in files])
+            for unit, files in units.items()
+        }
+        before = dict(fetch_all(conn, "audit/step_inputs_of_units.sql", scope))
+        changed = [unit for unit in units if rebuild or before.get(unit) != staged_from[unit]]
+        gone = [unit for unit in before if unit not in units]
+        ensure_partition(conn, "quarantine.rejected_row", label)
+        if len(changed) == len(units):
+            empty_partition(conn, spec.staging_table, label)
+            execute_file(conn, "quarantine/clear_dataset_quarter.sql", scope)
+        else:
+            # Only these units' rows go; every other unit's staged rows and validation stand.
+            replaced = {**scope, "landing_units": changed + gone}
+            execute_template(conn, "staging/delete_unit_rows.sql", {"staging_table": spec.staging_table}, replaced)
+            execute_file(conn, "quarantine/delete_unit_rows.sql", replaced)
+        forgotten = [f"{spec.name}/{unit}" for unit in gone]
+        execute_file(conn, "audit/step_inputs_delete.sql", {**scope, "step": "validate_and_stage", "scopes": forgotten})
+
+        files = [(file_id, unit, rows) for unit in changed for file_id, _checksum, rows in units[unit]]
+        summary = _validate_and_copy(conn, run_id, label, spec, files, parameters)
+        execute_template(
+            conn, "audit/file_load_counts.sql", {"staging_table": spec.staging_table}, {"run_id": run_id, **scope}
+        )
+        for unit in changed:
+            record(conn, label, "validate_and_stage", f"{spec.name}/{unit}", staged_from[unit], run_id)
+        record(conn, label, "validate_and_stage", spec.name, fingerprint(settings, sorted(staged_from.items())), run_id)
+        empty_files = fetch_all(conn, "quality/suite_files_without_rows.sql", scope)
+    return {
+        **summary,
+        "units_validated": len(changed),
+        "units_kept": len(units) - len(changed),
+        # A header and no row: loaded, but most likely an export run with the wrong filter.
+        "files_without_rows": [path for (path,) in empty_files],
+    }
+
+
+def dataset_fingerprint(conn: psycopg.Connection, quarter: str, spec: DatasetSpec, settings: str) -> tuple[str, int]:
+    """The fingerprint `stage_dataset` records for the whole dataset (equal means nothing to restage),
+    and how many files it covers."""
+    units: dict[str, list[tuple[int, str]]] = {}
+    for file_id, landing_unit, _rows, checksum in fetch_all(
+        conn, "staging/files_to_stage.sql", {"quarter": quarter, "dataset": spec.name}
+    ):
+        units.setdefault(landing_unit, []).append((int(file_id), checksum))
+    staged_from = {unit: fingerprint(settings, files) for unit, files in units.items()}
+    return fingerprint(settings, sorted(staged_from.items())), sum(len(files) for files in units.values())
+
+
+def _validate_and_copy(
+    conn: psycopg.Connection,
+    run_id: str,
+    quarter: str,
+    spec: DatasetSpec,
+    files: list[tuple[int, str, int]],
+    parameters: dict[str, Any],
+) -> dict[str, Any]:
+    """Type, validate and copy `files` (file id, landing unit, rows) chunk by chunk into staging and
+    quarantine, and record the merged validation as this run's."""
+    scope = {"quarter": quarter, "dataset": spec.name}
     columns = ("quarter", "file_id", "line_number", "source_level", *spec.column_names)
     parts: list[ValidationOutcome] = []
     locations: list[pd.DataFrame] = []
     rows = staged = quarantined = 0
-    with conn.transaction():
-        lock_quarter(conn, quarter)
-        files = [(int(f), u, int(n)) for f, u, n in fetch_all(conn, "staging/files_to_stage.sql", scope)]
-        first_files = _first_files(conn, spec, scope)
-        empty_partition(conn, spec.staging_table, label)
-        ensure_partition(conn, "quarantine.rejected_row", label)
-        execute_file(conn, "quarantine/clear_dataset_quarter.sql", scope)
-        for file_ids in file_chunks(files, chunk_rows()):
-            raw = _raw_frame(conn, spec, label, file_ids, first_row_id=rows)
-            typed, problems = normalise(raw, spec)
-            if first_files:
-                lower_first_files(typed, first_files)
-            outcome = validate_frame(typed, f"staging.{spec.name}", parameters)
-            _add_expectation_errors(problems, outcome)
-            rejected = typed["_row_id"].isin(list(problems))
-            staged += copy_frame(conn, spec.staging_table, columns, typed.loc[~rejected].assign(quarter=label))
-            quarantined += copy_rows(
-                conn, "quarantine.rejected_row", QUARANTINE_COLUMNS, _quarantine_rows(label, spec, raw, problems)
-            )
-            failing = {*outcome.errors, *outcome.warnings, *problems}
-            locations.append(typed.loc[typed["_row_id"].isin(list(failing)), LOCATION_COLUMNS])
-            parts.append(outcome)
-            rows += len(typed)
-        outcome = merge_outcomes(parts)
-        where = pd.concat(locations) if locations else pd.DataFrame(columns=LOCATION_COLUMNS)
-        record_validation(conn, run_id, label, spec.name, where.set_index("_row_id"), rows, outcome)
-        execute_template(
-            conn,
-            "audit/file_load_counts.sql",
-            {"staging_table": spec.staging_table},
-            {
-                "run_id": run_id,
-                **scope,
-            },
+    first_files = _first_files(conn, spec, scope) if files else {}
+    for file_ids in file_chunks(files, chunk_rows()):
+        raw = _raw_frame(conn, spec, quarter, file_ids, first_row_id=rows)
+        typed, problems = normalise(raw, spec)
+        if first_files:
+            lower_first_files(typed, first_files)
+        outcome = validate_frame(typed, f"staging.{spec.name}", parameters)
+        _add_expectation_errors(problems, outcome)
+        rejected = typed["_row_id"].isin(list(problems))
+        staged += copy_frame(conn, spec.staging_table, columns, typed.loc[~rejected].assign(quarter=quarter))
+        quarantined += copy_rows(
+            conn, "quarantine.rejected_row", QUARANTINE_COLUMNS, _quarantine_rows(quarter, spec, raw, problems)
         )
-        record(conn, label, "validate_and_stage", spec.name, inputs, run_id)
-        empty_files = fetch_all(conn, "quality/suite_files_without_rows.sql", scope)
+        failing = {*outcome.errors, *outcome.warnings, *problems}
+        locations.append(typed.loc[typed["_row_id"].isin(list(failing)), LOCATION_COLUMNS])
+        parts.append(outcome)
+        rows += len(typed)
+    outcome = merge_outcomes(parts)
+    where = pd.concat(locations) if locations else pd.DataFrame(columns=LOCATION_COLUMNS)
+    record_validation(conn, run_id, quarter, spec.name, where.set_index("_row_id"), rows, outcome)
     return {
         "rows": rows,
         "staged": staged,
@@ -122,8 +175,6 @@ def stage_dataset(
         "chunks": len(parts),
         "warnings": sum(len(v) for v in outcome.warnings.values()),
         "expectations_failed": [e["check"] for e in outcome.expectations if not e["success"]],
-        # A header and no row: loaded, but most likely an export run with the wrong filter.
-        "files_without_rows": [path for (path,) in empty_files],
     }
 
 

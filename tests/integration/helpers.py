@@ -7,19 +7,10 @@ from pathlib import Path
 
 from cchc.pipeline import RefreshContext, run_refresh
 from cchc.quarters import Quarter
+from cchc.sources.datasets import DATASETS
 
-ENGLISH_HEADER = (
-    "dossier_id",
-    "unit_code",
-    "procedure_code",
-    "field",
-    "channel",
-    "received_at",
-    "due_at",
-    "resolved_at",
-    "returned_by_post",
-    "supplement_requests",
-)
+# The dossiers dataset's canonical column names, which the readers accept as headers too.
+ENGLISH_HEADER = tuple(DATASETS["dossiers"].column_names)
 
 
 def refresh(url: str, landing: Path, quarter: str, run_id: str | None = None) -> dict:

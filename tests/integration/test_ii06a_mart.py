@@ -11,22 +11,11 @@ import pytest
 from cchc.generate.dossiers import generate_province
 from cchc.quarters import Quarter
 from tests.integration.helpers import refresh
+from tests.support.measures import II06A_FIGURES
 
 pytestmark = pytest.mark.integration
 
-FIGURES = (
-    "received_total",
-    "received_online",
-    "received_direct_postal",
-    "received_carried_over",
-    "resolved_total",
-    "resolved_early",
-    "resolved_on_time",
-    "resolved_late",
-    "pending_total",
-    "pending_in_time",
-    "pending_overdue",
-)
+FIGURES = II06A_FIGURES
 IDENTITIES = ("received_adds_up", "resolved_adds_up", "pending_adds_up", "received_equals_resolved_plus_pending")
 DISTRICT = "870"
 ONLINE_COLUMN = 4  # column (4) of the form: newly received online

@@ -20,6 +20,7 @@ from cchc.generate.province import generate_province
 from cchc.generate.units import districts_of
 from cchc.pipeline import RefreshContext, run_refresh
 from cchc.quarters import Quarter
+from cchc.warehouse.sql_files import fetch_all
 from tests.integration.helpers import refresh
 from tests.support.databases import copy_template, drop_database
 
@@ -122,7 +123,11 @@ def test_a_late_file_rebuilds_only_its_own_quarter(database, landing):
     rerun = refresh(database, landing, Q2, run_id="late")
 
     assert rerun["load_raw_files"]["loaded"] == 1
-    assert "unchanged_since_run" not in rerun["validate_and_stage"]["dossiers"]
+    dossiers = rerun["validate_and_stage"]["dossiers"]
+    # Only the late file's commune is validated again; every other unit keeps its staged rows.
+    lines = len(late.read_text(encoding="utf-8").splitlines()) - 1
+    assert (dossiers["units_validated"], dossiers["rows"]) == (1, lines)
+    assert dossiers["units_kept"] == len(list(landing.glob(f"*/*/{Q2}/dossiers.csv"))) - 1
     assert rerun["validate_and_stage"]["surveys"]["unchanged_since_run"] == "full"
     for step in STAGED_STEPS:
         assert "unchanged_since_run" not in rerun[step], step
@@ -211,3 +216,55 @@ def test_rebuild_redoes_every_step_of_the_quarter(database, landing):
     assert set(_built_by(database, Q2).values()) == {"forced"}
     validated = _rows(database, "select dataset from audit.validation_suite_result where run_id = 'forced' order by 1")
     assert validated == [("dossiers",), ("surveys",)]
+
+
+def _state(url: str) -> dict[str, list[tuple]]:
+    """What a reader and a data engineer see of the quarter: staged and quarantined rows by file and
+    line, the mart, the warnings in force and the last run's per-file balance."""
+    with psycopg.connect(url) as conn:
+        state = {
+            "staged": conn.execute(
+                "select f.path, s.line_number, s.dossier_id, s.channel, s.received_at, s.supplement_requests "
+                "from staging.stg_one_stop__dossiers as s join raw.landing_file as f using (file_id) "
+                "where s.quarter = %s order by 1, 2",
+                (Q2,),
+            ).fetchall(),
+            "quarantined": conn.execute(
+                "select f.path, q.line_number, q.checks, q.reasons from quarantine.rejected_row as q "
+                "join raw.landing_file as f using (file_id) where q.quarter = %s order by 1, 2",
+                (Q2,),
+            ).fetchall(),
+            "marts": _marts(url, Q2),
+            "warnings": fetch_all(
+                conn,
+                "audit/quality_warnings.sql",
+                {"run_id": None, "quarter": Q2, "province": None, "day": Quarter.parse(Q2).last_day},
+            ),
+        }
+        conn.rollback()
+    return state
+
+
+def test_restaging_one_unit_gives_what_restaging_every_unit_gives(database, landing, monkeypatch):
+    monkeypatch.setenv("CCHC_MAX_QUARANTINED_ROWS", "10")
+    files = sorted(landing.glob(f"commune/*/{Q2}/dossiers.csv"))
+    noisy = files[2].parts[-3]
+    fields = ["1.000894", "Hộ tịch", "2", "02/04/2024 08:00", "05/04/2024 17:00", "", ""]
+    _append(files[2], ["BAD-1", noisy, *fields[:2], "Fax", *fields[3:], "0"])  # quarantined: unknown channel
+    _append(files[2], ["MANY-1", noisy, *fields, "9"])  # loaded with a warning: 9 supplement requests
+    refresh(database, landing, Q2, run_id="first")
+    late = files[-1]
+    _append(late, ["LATE-1", late.parts[-3], *fields, "0"])
+
+    incremental = refresh(database, landing, Q2, run_id="late")
+    assert incremental["validate_and_stage"]["dossiers"]["units_validated"] == 1
+    kept = _state(database)
+    assert len(kept["quarantined"]) == 1 and kept["quarantined"][0][0] == files[2].relative_to(landing).as_posix()
+    warned = {row[1]: row[3] for row in kept["warnings"]}
+    assert warned["expect_column_values_to_be_between(supplement_requests)"] == 1
+    assert warned["expect_column_pair_values_to_be_equal(file_id,_first_file_with_id)"] == 1
+
+    ctx = RefreshContext(Quarter.parse(Q2), "rebuilt", landing, warehouse_url=database, trigger="test", rebuild=True)
+    rebuilt = run_refresh(ctx, echo=lambda _line: None)
+    assert rebuilt["validate_and_stage"]["dossiers"]["units_kept"] == 0
+    assert _state(database) == kept

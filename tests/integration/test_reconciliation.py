@@ -27,6 +27,7 @@ from cchc.warehouse.access import grant_reader
 from cchc.warehouse.connection import connect
 from tests.integration.helpers import refresh, write_dossiers
 from tests.support.databases import copy_template, drop_database
+from tests.support.measures import DOSSIER_COUNTS, II06A_FIGURES
 
 pytestmark = pytest.mark.integration
 
@@ -35,34 +36,8 @@ RUN_ID = "reconcile-2024Q2"
 CITY, LIEN_CHIEU, THANH_KHE = "48", "490", "491"
 A, B, SILENT = "20194", "20195", "20197"  # communes of Liên Chiểu; SILENT sends no dossiers
 OTHER_PROVINCE, TAM_KY, E = "49", "502", "20335"  # Quảng Nam: dossiers only, no form
-FIGURES = (
-    "received_total",
-    "received_online",
-    "received_direct_postal",
-    "received_carried_over",
-    "resolved_total",
-    "resolved_early",
-    "resolved_on_time",
-    "resolved_late",
-    "pending_total",
-    "pending_in_time",
-    "pending_overdue",
-)
-ROLLUP_MEASURES = (
-    "reporting_units",
-    "carried_over",
-    "received",
-    "received_online",
-    "received_direct",
-    "received_postal",
-    "resolved",
-    "resolved_early",
-    "resolved_on_time",
-    "resolved_late",
-    "pending",
-    "pending_overdue",
-    "returned_by_post",
-)
+FIGURES = II06A_FIGURES
+ROLLUP_MEASURES = ("reporting_units", *DOSSIER_COUNTS)
 RECEIVED, EARLIER, DUE, LATER_DUE = "02/04/2024 08:00", "15/03/2024 08:00", "20/04/2024 17:00", "15/07/2024 17:00"
 EARLY, ON_TIME, LATE = "19/04/2024 10:00", "20/04/2024 10:00", "22/04/2024 10:00"
 

@@ -29,6 +29,7 @@ from cchc.warehouse.connection import connect
 from cchc.warehouse.sql_files import fetch_all
 from tests.integration.helpers import refresh
 from tests.support.databases import copy_template, drop_database
+from tests.support.measures import DOSSIER_COUNTS, II06A_FIGURES
 
 pytestmark = pytest.mark.integration
 
@@ -46,20 +47,6 @@ NEW_FIRST_DAY = "2025-07-01"
 SEED = 20240101
 PER_UNIT_QUARTER = 4
 
-DOSSIER_COUNTS = (
-    "carried_over",
-    "received",
-    "received_online",
-    "received_direct",
-    "received_postal",
-    "resolved",
-    "resolved_early",
-    "resolved_on_time",
-    "resolved_late",
-    "pending",
-    "pending_overdue",
-    "returned_by_post",
-)
 ADDITIVE = (*DOSSIER_COUNTS, "survey_responses")
 COMPARABLE_FIGURES = (
     "received",
@@ -69,19 +56,6 @@ COMPARABLE_FIGURES = (
     "resolved_on_time",
     "resolved_late",
     "pending",
-    "pending_overdue",
-)
-II06A_FIGURES = (
-    "received_total",
-    "received_online",
-    "received_direct_postal",
-    "received_carried_over",
-    "resolved_total",
-    "resolved_early",
-    "resolved_on_time",
-    "resolved_late",
-    "pending_total",
-    "pending_in_time",
     "pending_overdue",
 )
 PERIOD_COUNTS = ("received_online", "received_direct_postal", "received_carried_over")

@@ -60,15 +60,6 @@ def code_digest(kind: str) -> str:
     return files_digest(path for path in sources if path.is_file())
 
 
-def current_file_versions(conn: psycopg.Connection, quarter: str, dataset: str) -> list[tuple[int, str]]:
-    return [
-        (int(file_id), checksum)
-        for file_id, checksum in fetch_all(
-            conn, "raw/current_file_versions.sql", {"quarter": quarter, "dataset": dataset}
-        )
-    ]
-
-
 def inputs_up_to(conn: psycopg.Connection, step: str, quarter: str) -> list[tuple[str, str, str]]:
     """The recorded fingerprints of `step` for every quarter up to `quarter`."""
     return [tuple(row) for row in fetch_all(conn, "audit/step_inputs_up_to.sql", {"step": step, "quarter": quarter})]

@@ -1,0 +1,12 @@
+-- Quarantined rows of the quarter and dataset that came from any version of the given landing units'
+-- files ('level/unit'), before those units are staged again.
+delete from quarantine.rejected_row
+where quarter = %(quarter)s
+  and dataset = %(dataset)s
+  and file_id in (
+      select file_id
+      from raw.landing_file
+      where quarter = %(quarter)s
+        and dataset = %(dataset)s
+        and unit_level || '/' || unit_code = any(%(landing_units)s)
+  )
