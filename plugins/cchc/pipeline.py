@@ -16,10 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
 import psycopg
 
-from cchc.config import LOCAL_TZ, data_docs_dir, reference_dir
+from cchc.config import data_docs_dir
 from cchc.indicators import online_target, scorecard_parameters
 from cchc.quality import audit
 from cchc.quality.reconciliation import TABLE as RECONCILIATION_TABLE
@@ -29,7 +28,7 @@ from cchc.quarters import Quarter
 from cchc.sources.datasets import DATASETS, DatasetSpec
 from cchc.sources.landing import LandingProblem, discover, discover_statistics, parse_landing_path
 from cchc.sources.raw_loader import load_file
-from cchc.staging import dataset_fingerprint, stage_dataset
+from cchc.staging import dataset_fingerprint, stage_dataset, suite_parameters
 from cchc.warehouse.access import ensure_row_security
 from cchc.warehouse.connection import connect
 from cchc.warehouse.lineage import load_admin_unit_lineage
@@ -200,25 +199,8 @@ def validate_and_stage(ctx: RefreshContext) -> dict[str, Any]:
     """For every dataset: type the quarter's raw rows, run its expectation suite, and split the rows
     between staging and quarantine (each dataset's quarter replaced in one transaction)."""
     with ctx.connect() as conn, audit.task_record(conn, ctx.run_id, "validate_and_stage") as summary:
-        # Lists of the quarter's provinces, not the country's: GX copies a list parameter on every access.
-        scope = {"quarter": str(ctx.quarter), "day": ctx.quarter.last_day}
-        valid_units = fetch_all(conn, "quality/suite_valid_unit_codes.sql", scope)
-        subtree = fetch_all(conn, "quality/suite_unit_subtree_keys.sql", scope)
-        published = fetch_all(conn, "quality/suite_known_procedure_codes.sql", scope)
+        parameters = suite_parameters(conn, ctx.quarter)
         conn.rollback()
-        national = pd.read_csv(reference_dir() / "procedures.csv", dtype=str)["procedure_code"]
-        parameters = {
-            "valid_unit_codes": [code for (code,) in valid_units],
-            "unit_subtree_keys": [key for (key,) in subtree],
-            "known_procedure_codes": sorted({*national.dropna(), *(code for (code,) in published)}),
-            # Datetime columns are Vietnam-local timestamps, date columns naive days; ends are exclusive.
-            "quarter_end": pd.Timestamp(ctx.quarter.end_exclusive, tz=LOCAL_TZ),
-            "next_quarter_end": pd.Timestamp(ctx.quarter.next.end_exclusive, tz=LOCAL_TZ),
-            "quarter_first_day": pd.Timestamp(ctx.quarter.first_day),
-            "quarter_end_day": pd.Timestamp(ctx.quarter.end_exclusive),
-            "next_quarter_end_day": pd.Timestamp(ctx.quarter.next.end_exclusive),
-            "quarter_year": ctx.quarter.year,
-        }
         settings = fingerprint(parameters, code_digest("stage"))
         for spec in DATASETS.values():
             inputs, files = dataset_fingerprint(conn, str(ctx.quarter), spec, settings)

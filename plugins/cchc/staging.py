@@ -18,6 +18,7 @@ from typing import Any
 import pandas as pd
 import psycopg
 
+from cchc.config import LOCAL_TZ, reference_dir
 from cchc.quality.expectations import ValidationOutcome, merge_outcomes, validate_frame
 from cchc.quality.validation_audit import record_validation
 from cchc.quarters import Quarter
@@ -61,6 +62,29 @@ def file_chunks(files: list[tuple[int, str, int]], limit: int) -> list[list[int]
     if current:
         chunks.append(current)
     return chunks
+
+
+def suite_parameters(conn: psycopg.Connection, quarter: Quarter) -> dict[str, Any]:
+    """The values the expectation suites' `$PARAMETER`s take for the quarter."""
+    # Lists of the quarter's provinces, not the country's: GX copies a list parameter on every access.
+    scope = {"quarter": str(quarter), "day": quarter.last_day}
+    valid_units = fetch_all(conn, "quality/suite_valid_unit_codes.sql", scope)
+    subtree = fetch_all(conn, "quality/suite_unit_subtree_keys.sql", scope)
+    published = fetch_all(conn, "quality/suite_known_procedure_codes.sql", scope)
+    national = pd.read_csv(reference_dir() / "procedures.csv", dtype=str)["procedure_code"]
+    parameters = {
+        "valid_unit_codes": [code for (code,) in valid_units],
+        "unit_subtree_keys": [key for (key,) in subtree],
+        "known_procedure_codes": sorted({*national.dropna(), *(code for (code,) in published)}),
+        # Datetime columns are Vietnam-local timestamps, date columns naive days; ends are exclusive.
+        "quarter_end": pd.Timestamp(quarter.end_exclusive, tz=LOCAL_TZ),
+        "next_quarter_end": pd.Timestamp(quarter.next.end_exclusive, tz=LOCAL_TZ),
+        "quarter_first_day": pd.Timestamp(quarter.first_day),
+        "quarter_end_day": pd.Timestamp(quarter.end_exclusive),
+        "next_quarter_end_day": pd.Timestamp(quarter.next.end_exclusive),
+        "quarter_year": quarter.year,
+    }
+    return parameters
 
 
 def stage_dataset(

@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import json
+import re
 
+import psycopg
 import pytest
 
-from benchmarks import bench
+from benchmarks import bench, gx_engines
 from cchc.config import PROJECT_ROOT
 from cchc.pipeline import STEPS
+from cchc.warehouse.connection import with_database
 
 pytestmark = pytest.mark.integration
 
 
-def test_small_benchmark_reports_every_stage(server_url, tmp_path):
+def test_small_benchmark_reports_every_stage(server_url, tmp_path, capsys):
     assert bench.main(["--rows", "3000", "--warehouse-url", server_url, "--out", str(tmp_path)]) == 0
     result = json.loads((tmp_path / "dossiers-3000.json").read_text(encoding="utf-8"))
     # The reference copied exactly the rows the refresh loaded, from the same files.
@@ -30,6 +33,27 @@ def test_small_benchmark_reports_every_stage(server_url, tmp_path):
     report = (tmp_path / "dossiers-3000.md").read_text(encoding="utf-8")
     assert "psql \\copy (reference)" in report and "Refresh throughput / `\\copy` throughput" in report
     assert "DAG parse time (`airflow dags report`): cchc_ingest_commune.py" in report
+
+    # The same staged rows validated by GX in pandas chunks and as SQL: the unexpected counts agree,
+    # before and after two staged rows are given 9 supplement requests (a warning-level expectation).
+    before = _compare_engines(server_url, capsys)
+    with psycopg.connect(with_database(server_url, bench.BENCH_DATABASE)) as conn:
+        conn.execute(
+            "update staging.stg_one_stop__dossiers set supplement_requests = 9 where (file_id, line_number) in "
+            "(select file_id, line_number from staging.stg_one_stop__dossiers "
+            "where supplement_requests <= 5 order by 1, 2 limit 2)"
+        )
+    assert _compare_engines(server_url, capsys) == before + 2
+
+
+def _compare_engines(server_url: str, capsys) -> int:
+    """Run benchmarks.gx_engines on the benchmark's database; the unexpected rows both engines found."""
+    capsys.readouterr()
+    assert gx_engines.main(["--warehouse-url", server_url, "--database", bench.BENCH_DATABASE]) == 0
+    printed = capsys.readouterr().out
+    assert "| pandas chunks | " in printed and "| PostgreSQL (SQL) | " in printed
+    assert "unexpected rows per expectation agree: True" in printed
+    return int(re.search(r"unexpected rows in all \(pandas chunks\): (\d+)", printed).group(1))
 
 
 def test_a_kept_landing_zone_is_reused_only_for_the_same_size(tmp_path):

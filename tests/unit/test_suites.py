@@ -10,7 +10,7 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from cchc import pipeline
+from cchc import staging
 from cchc.config import expectations_dir
 from cchc.quality.expectations import SEVERITIES, check_name, load_suite
 from cchc.sources.datasets import DATASETS
@@ -35,8 +35,9 @@ def _parameters_used(kwargs: dict[str, Any]) -> set[str]:
 
 
 def _parameters_provided() -> set[str]:
-    """Keys of the `parameters` dict that `validate_and_stage` hands to every suite, read from its source."""
-    tree = ast.parse(inspect.getsource(pipeline.validate_and_stage))
+    """Keys of the `parameters` dict that `validate_and_stage` hands to every suite, read from the source
+    of `suite_parameters`, which builds it."""
+    tree = ast.parse(inspect.getsource(staging.suite_parameters))
     keys: set[str] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Assign) and any(
