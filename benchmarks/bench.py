@@ -107,13 +107,14 @@ def per_unit_for(rows: int) -> int:
     return max(1, round(rows / weight))
 
 
-def generate(landing: Path, rows: int) -> tuple[int, float]:
-    """Write the landing zone, unless it already holds this size's files (see `--landing`)."""
+def generate(landing: Path, rows: int) -> tuple[int, float | None]:
+    """Write the landing zone, unless it already holds this size's files (see `--landing`); the seconds
+    it took, None when it was reused."""
     marker = landing / ".bench-rows.json"
     if marker.exists():
         written = json.loads(marker.read_text(encoding="utf-8"))
         if written["rows_requested"] == rows:
-            return written["dossier_rows"], 0.0
+            return written["dossier_rows"], None
         raise SystemExit(f"{landing} holds a landing zone of {written['rows_requested']} rows, not {rows}")
     started = time.perf_counter()
     summary = generate_province(
@@ -271,7 +272,7 @@ def benchmark(
             "rows_requested": rows,
             "dossier_rows": generated,
             "files": len(files),
-            "generate_seconds": round(generate_seconds, 2),
+            "generate_seconds": None if generate_seconds is None else round(generate_seconds, 2),
             "machine": machine(),
             "versions": versions(bench_url),
             "reference": _stage_dict(reference),
@@ -344,7 +345,11 @@ def markdown(result: dict[str, Any]) -> str:
             or "not measured (airflow dags report failed)"
         )
         + " (target < 1 s each).",
-        f"- Generating the landing zone took {result['generate_seconds']:.1f} s (not part of the refresh).",
+        (
+            f"- Generating the landing zone took {result['generate_seconds']:.1f} s (not part of the refresh)."
+            if result["generate_seconds"] is not None
+            else "- The landing zone was reused from an earlier run (`--landing`)."
+        ),
         "",
     ]
     return "\n".join(lines)
