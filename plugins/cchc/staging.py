@@ -2,17 +2,20 @@
 only the landing units whose files (or the suite, its parameters or the code) changed.
 
 Rows are typed, validated and copied chunk by chunk inside one transaction: memory follows the chunk
-(`CCHC_VALIDATION_CHUNK_ROWS` rows, default 200,000), never the quarter, and readers still see the
-quarter replaced at once. A chunk always holds every file of its landing units, because the suites'
-uniqueness checks are per landing unit. The one check that spans units, the same dossier id in two
+(`CCHC_VALIDATION_CHUNK_ROWS` rows, default 100,000), never the quarter, and readers still see the
+quarter replaced at once. The suites' uniqueness checks are per landing unit, so a chunk holds whole
+units, or, for a unit larger than a chunk, the part of its rows whose key hashes alike (every repeat
+of a dossier id is then in one part). The one check that spans units, the same dossier id in two
 files, is given the first file of every id found in several files, counted in SQL beforehand.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import os
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
@@ -30,9 +33,12 @@ from cchc.warehouse.sql_files import execute_file, execute_template, fetch_all
 from cchc.warehouse.step_inputs import fingerprint, record
 
 CHUNK_ROWS_VAR = "CCHC_VALIDATION_CHUNK_ROWS"
-DEFAULT_CHUNK_ROWS = 200_000
+DEFAULT_CHUNK_ROWS = 100_000
 QUARANTINE_COLUMNS = ("quarter", "dataset", "file_id", "line_number", "checks", "reasons", "raw_values")
 LOCATION_COLUMNS = ["_row_id", "file_id", "line_number"]
+# The key each dataset's suite holds unique within a landing unit: a unit too large for one chunk is
+# split by its hash. Datasets without one (a few rows per unit) are never split.
+SPLIT_KEYS = {"dossiers": "dossier_id", "surveys": "response_id"}
 
 
 def chunk_rows() -> int:
@@ -43,10 +49,21 @@ def chunk_rows() -> int:
     return int(value)
 
 
-def file_chunks(files: list[tuple[int, str, int]], limit: int) -> list[list[int]]:
-    """File ids in chunks of whole landing units, each chunk up to `limit` rows unless one unit alone
-    is larger. `files` are (file_id, landing unit, rows read), ordered by unit."""
-    chunks: list[list[int]] = []
+@dataclass(frozen=True)
+class Chunk:
+    """Files typed and validated together; a landing unit larger than a chunk is read in `parts` parts,
+    part `part` holding the rows whose key hashes to it, so every repeat of a key is in one part."""
+
+    file_ids: list[int]
+    part: int = 0
+    parts: int = 1
+
+
+def file_chunks(files: list[tuple[int, str, int]], limit: int, splittable: bool = False) -> list[Chunk]:
+    """Chunks of whole landing units, each up to `limit` rows. `files` are (file_id, landing unit,
+    rows read), ordered by unit. A unit larger than `limit` is a chunk of its own, or, when its
+    dataset has a row key (`splittable`), as many chunks as it takes, split by the key's hash."""
+    chunks: list[Chunk] = []
     current: list[int] = []
     size = 0
     units: dict[str, list[tuple[int, int]]] = {}
@@ -54,13 +71,18 @@ def file_chunks(files: list[tuple[int, str, int]], limit: int) -> list[list[int]
         units.setdefault(unit, []).append((file_id, rows))
     for unit_files in units.values():
         unit_rows = sum(rows for _, rows in unit_files)
+        file_ids = [file_id for file_id, _ in unit_files]
+        if splittable and unit_rows > limit:
+            parts = math.ceil(unit_rows / limit)
+            chunks.extend(Chunk(file_ids, part, parts) for part in range(parts))
+            continue
         if current and size + unit_rows > limit:
-            chunks.append(current)
+            chunks.append(Chunk(current))
             current, size = [], 0
-        current.extend(file_id for file_id, _ in unit_files)
+        current.extend(file_ids)
         size += unit_rows
     if current:
-        chunks.append(current)
+        chunks.append(Chunk(current))
     return chunks
 
 
@@ -169,12 +191,12 @@ def _validate_and_copy(
     quarantine, and record the merged validation as this run's."""
     scope = {"quarter": quarter, "dataset": spec.name}
     columns = ("quarter", "file_id", "line_number", "source_level", *spec.column_names)
-    parts: list[ValidationOutcome] = []
+    merged = ValidationOutcome()
     locations: list[pd.DataFrame] = []
-    rows = staged = quarantined = 0
+    rows = staged = quarantined = warned = chunks = 0
     first_files = _first_files(conn, spec, scope) if files else {}
-    for file_ids in file_chunks(files, chunk_rows()):
-        raw = _raw_frame(conn, spec, quarter, file_ids, first_row_id=rows)
+    for chunk in file_chunks(files, chunk_rows(), splittable=spec.name in SPLIT_KEYS):
+        raw = _raw_frame(conn, spec, quarter, chunk, first_row_id=rows)
         typed, problems = normalise(raw, spec)
         if first_files:
             lower_first_files(typed, first_files)
@@ -187,17 +209,23 @@ def _validate_and_copy(
         )
         failing = {*outcome.errors, *outcome.warnings, *problems}
         locations.append(typed.loc[typed["_row_id"].isin(list(failing)), LOCATION_COLUMNS])
-        parts.append(outcome)
+        # Fold the chunk in at once; its per-row failures are used up (quarantine, counts), so that
+        # memory follows the chunk even when a warning flags most of a quarter's rows.
+        warned += sum(len(failures) for failures in outcome.warnings.values())
+        outcome.errors.clear()
+        outcome.warnings.clear()
+        merged = merge_outcomes([merged, outcome])
         rows += len(typed)
-    outcome = merge_outcomes(parts)
+        chunks += 1
+    outcome = merged
     where = pd.concat(locations) if locations else pd.DataFrame(columns=LOCATION_COLUMNS)
     record_validation(conn, run_id, quarter, spec.name, where.set_index("_row_id"), rows, outcome)
     return {
         "rows": rows,
         "staged": staged,
         "quarantined": quarantined,
-        "chunks": len(parts),
-        "warnings": sum(len(v) for v in outcome.warnings.values()),
+        "chunks": chunks,
+        "warnings": warned,
         "expectations_failed": [e["check"] for e in outcome.expectations if not e["success"]],
     }
 
@@ -224,14 +252,15 @@ def _first_files(conn: psycopg.Connection, spec: DatasetSpec, scope: dict[str, s
 
 
 def _raw_frame(
-    conn: psycopg.Connection, spec: DatasetSpec, quarter: str, file_ids: list[int], first_row_id: int
+    conn: psycopg.Connection, spec: DatasetSpec, quarter: str, chunk: Chunk, first_row_id: int
 ) -> pd.DataFrame:
-    with execute_template(
-        conn,
-        "staging/raw_rows_of_quarter.sql",
-        {"raw_table": f"raw.{spec.name}"},
-        {"quarter": quarter, "dataset": spec.name, "file_ids": file_ids},
-    ) as cur:
+    params = {"quarter": quarter, "dataset": spec.name, "file_ids": chunk.file_ids}
+    if chunk.parts > 1:
+        sql_file, names = "staging/raw_rows_of_quarter_part.sql", {"split_key": f"r.{SPLIT_KEYS[spec.name]}"}
+        params |= {"part": chunk.part, "parts": chunk.parts}
+    else:
+        sql_file, names = "staging/raw_rows_of_quarter.sql", {}
+    with execute_template(conn, sql_file, {"raw_table": f"raw.{spec.name}", **names}, params) as cur:
         columns = [d.name for d in cur.description]
         frame = pd.DataFrame(cur.fetchall(), columns=columns, dtype="object")
     # Row ids run on across chunks, so the merged validation outcome names each row once.

@@ -9,7 +9,7 @@ import pytest
 from cchc.quality.expectations import merge_outcomes, validate_frame
 from cchc.sources.datasets import DATASETS
 from cchc.sources.normalise import lower_first_files, normalise
-from cchc.staging import chunk_rows, file_chunks
+from cchc.staging import Chunk, chunk_rows, file_chunks
 
 pytestmark = pytest.mark.unit
 
@@ -23,10 +23,22 @@ PARAMETERS = {
 
 def test_chunks_hold_whole_landing_units_up_to_the_limit():
     files = [(1, "20194", 60), (2, "20194", 50), (3, "20195", 30), (4, "20197", 500), (5, "20198", 10)]
-    assert file_chunks(files, 100) == [[1, 2], [3], [4], [5]]
-    assert file_chunks(files, 1000) == [[1, 2, 3, 4, 5]]
-    assert file_chunks(files, 1) == [[1, 2], [3], [4], [5]]
+    assert file_chunks(files, 100) == [Chunk([1, 2]), Chunk([3]), Chunk([4]), Chunk([5])]
+    assert file_chunks(files, 1000) == [Chunk([1, 2, 3, 4, 5])]
     assert file_chunks([], 100) == []
+
+
+def test_a_unit_larger_than_a_chunk_is_split_by_key_when_its_dataset_has_one():
+    files = [(1, "20194", 60), (2, "20194", 50), (3, "20195", 30), (4, "20197", 250), (5, "20198", 10)]
+    # The large units' parts come as they are met; the small units are packed together.
+    assert file_chunks(files, 100, splittable=True) == [
+        Chunk([1, 2], 0, 2),
+        Chunk([1, 2], 1, 2),
+        Chunk([4], 0, 3),
+        Chunk([4], 1, 3),
+        Chunk([4], 2, 3),
+        Chunk([3, 5]),
+    ]
 
 
 def test_the_chunk_size_setting_is_checked(monkeypatch):

@@ -18,6 +18,11 @@ import pandas as pd
 
 from cchc.config import expectations_dir
 
+# Unexpected values and row ids a result keeps per expectation (also when chunks are merged): the audit
+# keeps a sample of 50 (validation_audit.SAMPLE_ROWS), and every failing row id is in `failed_rows`.
+KEPT_SAMPLE = 1000
+_COUNTS = ("element_count", "unexpected_count", "missing_count")
+_SAMPLES = ("unexpected_list", "unexpected_index_list", "partial_unexpected_list", "partial_unexpected_index_list")
 SEVERITIES = ("error", "warning")
 
 
@@ -118,15 +123,16 @@ def validate_frame(frame: pd.DataFrame, suite_name: str, parameters: dict[str, A
                 "element_count": item.result.get("element_count"),
             }
         )
+    # Every failing row id is in `failed_rows` now: keep only a sample of GX's per-row lists, which
+    # would otherwise hold a dict per unexpected row for as long as the result lives.
+    for item in result.results:
+        if item.result:
+            item.result = {
+                key: value[:KEPT_SAMPLE] if key in _SAMPLES and isinstance(value, list) else value
+                for key, value in item.result.items()
+            }
     outcome.result = result
     return outcome
-
-
-# Unexpected values and row ids kept per expectation when chunks are merged: the audit keeps a sample
-# of 50 (validation_audit.SAMPLE_ROWS), and every failing row id is already in `failed_rows`.
-MERGED_SAMPLE = 1000
-_COUNTS = ("element_count", "unexpected_count", "missing_count")
-_SAMPLES = ("unexpected_list", "unexpected_index_list", "partial_unexpected_list", "partial_unexpected_index_list")
 
 
 def merge_outcomes(parts: list[ValidationOutcome]) -> ValidationOutcome:
@@ -177,7 +183,7 @@ def _merge_results(results: list[Any]) -> Any:
                     found[key] = (found.get(key) or 0) + (extra.get(key) or 0)
             for key in _SAMPLES:
                 if key in found or key in extra:
-                    found[key] = [*(found.get(key) or []), *(extra.get(key) or [])][:MERGED_SAMPLE]
+                    found[key] = [*(found.get(key) or []), *(extra.get(key) or [])][:KEPT_SAMPLE]
         _recompute_percentages(found)
         found.pop("partial_unexpected_counts", None)  # counts of a sample; recomputing them would mislead
         item.result = found
