@@ -25,24 +25,14 @@ from benchmarks.bench import BENCH_DATABASE, QUARTER, PeakRss
 from cchc.config import LOCAL_TZ
 from cchc.quality.expectations import load_suite
 from cchc.quarters import Quarter
+from cchc.sources.datasets import DATASETS
 from cchc.staging import DEFAULT_CHUNK_ROWS, suite_parameters
 from cchc.warehouse.connection import connect, warehouse_url, with_database
 
 SUITE = "staging.dossiers"
 TABLE = "staging.stg_one_stop__dossiers"
-COLUMNS = [
-    "file_id",
-    "line_number",
-    "unit_code",
-    "dossier_id",
-    "procedure_code",
-    "field",
-    "channel",
-    "received_at",
-    "due_at",
-    "resolved_at",
-    "supplement_requests",
-]
+# The staged dossier columns, located by file and line.
+COLUMNS = ["file_id", "line_number", *DATASETS["dossiers"].column_names]
 INDEX = ["file_id", "line_number"]
 
 

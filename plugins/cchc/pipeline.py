@@ -25,17 +25,17 @@ from cchc.quality.reconciliation import TABLE as RECONCILIATION_TABLE
 from cchc.quality.reconciliation import Tolerance, reconcile_quarter
 from cchc.quality.volume import plausible_volume_warnings
 from cchc.quarters import Quarter
-from cchc.sources.datasets import DATASETS, DatasetSpec
+from cchc.sources.datasets import DATASETS
 from cchc.sources.landing import LandingProblem, discover, discover_statistics, parse_landing_path
 from cchc.sources.raw_loader import load_file
-from cchc.staging import dataset_fingerprint, stage_dataset, suite_parameters
+from cchc.staging import count_file_loads, dataset_fingerprint, stage_dataset, suite_parameters
 from cchc.warehouse.access import ensure_row_security
 from cchc.warehouse.connection import connect
 from cchc.warehouse.lineage import load_admin_unit_lineage
 from cchc.warehouse.migrations import migrate
 from cchc.warehouse.partitions import empty_partition, lock_quarter
 from cchc.warehouse.reference import load_admin_units, units_valid_on
-from cchc.warehouse.sql_files import execute_file, execute_template, fetch_all
+from cchc.warehouse.sql_files import execute_file, fetch_all
 from cchc.warehouse.step_inputs import code_digest, fingerprint, inputs_up_to, record, recorded
 
 
@@ -208,7 +208,8 @@ def validate_and_stage(ctx: RefreshContext) -> dict[str, Any]:
             conn.rollback()
             if previous and previous[0] == inputs and not ctx.rebuild:
                 # Same file versions, suite, parameters and code: the staged partition stands as it is.
-                _count_file_loads(conn, ctx, spec)
+                with conn.transaction():
+                    count_file_loads(conn, ctx.run_id, str(ctx.quarter), spec)
                 if files:
                     summary[spec.name] = {"files": files, "unchanged_since_run": previous[1]}
                 continue
@@ -216,17 +217,6 @@ def validate_and_stage(ctx: RefreshContext) -> dict[str, Any]:
             if outcome["rows"] or outcome["units_kept"] or outcome["files_without_rows"]:
                 summary[spec.name] = outcome
         return summary
-
-
-def _count_file_loads(conn: psycopg.Connection, ctx: RefreshContext, spec: DatasetSpec) -> None:
-    """This run's read / loaded / quarantined counts for every current file of the dataset."""
-    with conn.transaction():
-        execute_template(
-            conn,
-            "audit/file_load_counts.sql",
-            {"staging_table": spec.staging_table},
-            {"run_id": ctx.run_id, "quarter": str(ctx.quarter), "dataset": spec.name},
-        )
 
 
 CORE_RELATIONS: tuple[tuple[str, str], ...] = (

@@ -15,7 +15,7 @@ import json
 import math
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 
 import pandas as pd
@@ -125,15 +125,9 @@ def stage_dataset(
     counts and the new fingerprints, all in one transaction; returns the step's summary."""
     label = str(quarter)
     scope = {"quarter": label, "dataset": spec.name}
-    units: dict[str, list[tuple[int, str, int]]] = {}
     with conn.transaction():
         lock_quarter(conn, quarter)
-        for file_id, landing_unit, rows_read, checksum in fetch_all(conn, "staging/files_to_stage.sql", scope):
-            units.setdefault(landing_unit, []).append((int(file_id), checksum, int(rows_read)))
-        staged_from = {
-            unit: fingerprint(settings, [(file_id, checksum) for file_id, checksum, _ in files])
-            for unit, files in units.items()
-        }
+        units, staged_from = _landing_units(conn, scope, settings)
         before = dict(fetch_all(conn, "audit/step_inputs_of_units.sql", scope))
         changed = [unit for unit in units if rebuild or before.get(unit) != staged_from[unit]]
         gone = [unit for unit in before if unit not in units]
@@ -151,9 +145,7 @@ def stage_dataset(
 
         files = [(file_id, unit, rows) for unit in changed for file_id, _checksum, rows in units[unit]]
         summary = _validate_and_copy(conn, run_id, label, spec, files, parameters)
-        execute_template(
-            conn, "audit/file_load_counts.sql", {"staging_table": spec.staging_table}, {"run_id": run_id, **scope}
-        )
+        count_file_loads(conn, run_id, label, spec)
         for unit in changed:
             record(conn, label, "validate_and_stage", f"{spec.name}/{unit}", staged_from[unit], run_id)
         record(conn, label, "validate_and_stage", spec.name, fingerprint(settings, sorted(staged_from.items())), run_id)
@@ -170,13 +162,33 @@ def stage_dataset(
 def dataset_fingerprint(conn: psycopg.Connection, quarter: str, spec: DatasetSpec, settings: str) -> tuple[str, int]:
     """The fingerprint `stage_dataset` records for the whole dataset (equal means nothing to restage),
     and how many files it covers."""
-    units: dict[str, list[tuple[int, str]]] = {}
-    for file_id, landing_unit, _rows, checksum in fetch_all(
-        conn, "staging/files_to_stage.sql", {"quarter": quarter, "dataset": spec.name}
-    ):
-        units.setdefault(landing_unit, []).append((int(file_id), checksum))
-    staged_from = {unit: fingerprint(settings, files) for unit, files in units.items()}
+    units, staged_from = _landing_units(conn, {"quarter": quarter, "dataset": spec.name}, settings)
     return fingerprint(settings, sorted(staged_from.items())), sum(len(files) for files in units.values())
+
+
+def count_file_loads(conn: psycopg.Connection, run_id: str, quarter: str, spec: DatasetSpec) -> None:
+    """This run's read / staged / quarantined counts for every current file of the dataset."""
+    execute_template(
+        conn,
+        "audit/file_load_counts.sql",
+        {"staging_table": spec.staging_table},
+        {"run_id": run_id, "quarter": quarter, "dataset": spec.name},
+    )
+
+
+def _landing_units(
+    conn: psycopg.Connection, scope: dict[str, str], settings: str
+) -> tuple[dict[str, list[tuple[int, str, int]]], dict[str, str]]:
+    """The dataset's current files by landing unit, (file id, checksum, rows read) each, and the
+    fingerprint of every unit: its file versions under `settings`."""
+    units: dict[str, list[tuple[int, str, int]]] = {}
+    for file_id, landing_unit, rows_read, checksum in fetch_all(conn, "staging/files_to_stage.sql", scope):
+        units.setdefault(landing_unit, []).append((int(file_id), checksum, int(rows_read)))
+    staged_from = {
+        unit: fingerprint(settings, [(file_id, checksum) for file_id, checksum, _rows in files])
+        for unit, files in units.items()
+    }
+    return units, staged_from
 
 
 def _validate_and_copy(
@@ -254,13 +266,11 @@ def _first_files(conn: psycopg.Connection, spec: DatasetSpec, scope: dict[str, s
 def _raw_frame(
     conn: psycopg.Connection, spec: DatasetSpec, quarter: str, chunk: Chunk, first_row_id: int
 ) -> pd.DataFrame:
-    params = {"quarter": quarter, "dataset": spec.name, "file_ids": chunk.file_ids}
-    if chunk.parts > 1:
-        sql_file, names = "staging/raw_rows_of_quarter_part.sql", {"split_key": f"r.{SPLIT_KEYS[spec.name]}"}
-        params |= {"part": chunk.part, "parts": chunk.parts}
-    else:
-        sql_file, names = "staging/raw_rows_of_quarter.sql", {}
-    with execute_template(conn, sql_file, {"raw_table": f"raw.{spec.name}", **names}, params) as cur:
+    params = {"quarter": quarter, "dataset": spec.name, **asdict(chunk)}
+    # A dataset without a row key is never split (parts = 1); its first column stands in for the key.
+    key = SPLIT_KEYS.get(spec.name, spec.column_names[0])
+    names = {"raw_table": f"raw.{spec.name}", "split_key": f"r.{key}"}
+    with execute_template(conn, "staging/raw_rows_of_quarter.sql", names, params) as cur:
         columns = [d.name for d in cur.description]
         frame = pd.DataFrame(cur.fetchall(), columns=columns, dtype="object")
     # Row ids run on across chunks, so the merged validation outcome names each row once.

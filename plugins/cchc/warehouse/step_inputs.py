@@ -51,7 +51,7 @@ def code_digest(kind: str) -> str:
             *(sql / "staging").glob("*.sql"),
             *(PACKAGE_DIR / "sources").glob("*.py"),
             PACKAGE_DIR / "quality" / "expectations.py",
-            PACKAGE_DIR / "pipeline.py",
+            PACKAGE_DIR / "staging.py",
         ],
         "core": [*schema, *(sql / "core").glob("*.sql"), *reference_dir().rglob("*.csv")],
         "marts": [*(sql / "marts").glob("*.sql"), PACKAGE_DIR / "indicators.py"],
