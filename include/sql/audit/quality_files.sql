@@ -14,9 +14,5 @@ select
 from audit.file_load as fl
 join raw.landing_file as lf on lf.file_id = fl.file_id
 where fl.run_id = %(run_id)s
-  and (%(province)s::text is null or exists (
-          select 1 from core.dim_admin_unit as u
-          where u.unit_code = lf.unit_code and u.unit_level = lf.unit_level and u.province_code = %(province)s
-            and %(day)s::date between u._valid_from and u._valid_to
-      ))
+  and core.unit_in_province(lf.unit_code, lf.unit_level, %(province)s, %(day)s)
 order by fl.path

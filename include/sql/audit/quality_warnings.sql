@@ -13,11 +13,7 @@ with flagged as (
     where vr.quarter = %(quarter)s
       and vr.severity = 'warning'
       and not vr.success
-      and (%(province)s::text is null or exists (
-          select 1 from core.dim_admin_unit as u
-          where u.unit_code = lf.unit_code and u.unit_level = lf.unit_level and u.province_code = %(province)s
-            and %(day)s::date between u._valid_from and u._valid_to
-      ))
+      and core.unit_in_province(lf.unit_code, lf.unit_level, %(province)s, %(day)s)
 )
 
 select

@@ -101,9 +101,7 @@ compared as (
     select
         *,
         coalesce(value_a, 0) - coalesce(value_b, 0) as difference,
-        round(greatest(
-            %(tolerance_abs)s::numeric, %(tolerance_percent)s::numeric * abs(coalesce(value_b, 0)) / 100
-        ), 2) as tolerance
+        core.reconciliation_tolerance(value_b, %(tolerance_abs)s, %(tolerance_percent)s) as tolerance
     from pairs
 ),
 

@@ -81,8 +81,7 @@ compared as (
     select
         *,
         value_a - value_b as difference,
-        round(greatest(%(tolerance_abs)s::numeric, %(tolerance_percent)s::numeric * abs(value_b) / 100), 2)
-            as tolerance
+        core.reconciliation_tolerance(value_b, %(tolerance_abs)s, %(tolerance_percent)s) as tolerance
     from pairs
 ),
 
