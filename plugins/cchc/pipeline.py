@@ -197,7 +197,9 @@ def load_raw_files(ctx: RefreshContext) -> dict[str, Any]:
 
 def validate_and_stage(ctx: RefreshContext) -> dict[str, Any]:
     """For every dataset: type the quarter's raw rows, run its expectation suite, and split the rows
-    between staging and quarantine (each dataset's quarter replaced in one transaction)."""
+    between staging and quarantine, in one transaction per dataset. A dataset whose files, suite,
+    parameters and code are what it was last staged from is left as it is, and within a dataset only
+    the landing units whose files changed are staged again."""
     with ctx.connect() as conn, audit.task_record(conn, ctx.run_id, "validate_and_stage") as summary:
         parameters = suite_parameters(conn, ctx.quarter)
         conn.rollback()
