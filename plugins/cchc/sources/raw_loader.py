@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from typing import Any
 
 import psycopg
 from psycopg import sql
 
-from cchc.sources.csv_reader import UnreadableFileError
+from cchc.sources.csv_bulk import NotPlainCsv, copy_plain_csv
+from cchc.sources.csv_reader import CsvFile, UnreadableFileError
 from cchc.sources.datasets import DATASETS
 from cchc.sources.landing import LandingFile
 from cchc.sources.readers import open_source, source_meta
@@ -45,9 +47,7 @@ def load_file(conn: psycopg.Connection, item: LandingFile) -> FileLoad:
         with conn.transaction():
             file_id = _register(conn, item, checksum, known_id)
             source = open_source(item, spec)
-            columns = spec.column_names
-            rows = ((file_id, line, *(values.get(c) for c in columns)) for line, values in source.rows())
-            rows_read = copy_rows(conn, f"raw.{item.dataset}", ("file_id", "line_number", *columns), rows)
+            rows_read = _copy_records(conn, f"raw.{item.dataset}", spec.column_names, source, file_id)
             execute_file(
                 conn,
                 "raw/landing_file_loaded.sql",
@@ -66,6 +66,19 @@ def load_file(conn: psycopg.Connection, item: LandingFile) -> FileLoad:
             file_id = _register(conn, item, checksum, known_id)
             execute_file(conn, "raw/landing_file_rejected.sql", {"file_id": file_id, "reason": error.reason})
         return FileLoad(item.relative_path, file_id, checksum, "rejected", None, error.reason)
+
+
+def _copy_records(conn: psycopg.Connection, table: str, columns: list[str], source: Any, file_id: int) -> int:
+    """The file's records into its raw table: a plain CSV as blocks of text that PostgreSQL parses,
+    anything else (or a CSV the bulk path turns down, whose partial COPY is rolled back) record by record."""
+    if isinstance(source, CsvFile):
+        try:
+            with conn.transaction():
+                return copy_plain_csv(conn, source, table, file_id)
+        except NotPlainCsv:
+            pass
+    rows = ((file_id, line, *(values.get(c) for c in columns)) for line, values in source.rows())
+    return copy_rows(conn, table, ("file_id", "line_number", *columns), rows)
 
 
 def _register(conn: psycopg.Connection, item: LandingFile, checksum: str, file_id: int | None) -> int:
