@@ -45,6 +45,18 @@ def load_suite(name: str) -> dict[str, Any]:
     return suite
 
 
+@cache
+def _suite_columns(name: str) -> tuple[str, ...]:
+    """The index column and every column an expectation of the suite names, in first-use order."""
+    suite = load_suite(name)
+    columns = [suite["meta"]["index_column"]]
+    for expectation in suite["expectations"]:
+        kwargs = expectation["kwargs"]
+        columns += [kwargs[key] for key in ("column", "column_A", "column_B") if key in kwargs]
+        columns += kwargs.get("column_list") or []
+    return tuple(dict.fromkeys(columns))
+
+
 def check_name(expectation: dict[str, Any]) -> str:
     """A short stable name: `expect_column_values_to_not_be_null(received_at)`."""
     kwargs = expectation["kwargs"]
@@ -87,6 +99,8 @@ def validate_frame(frame: pd.DataFrame, suite_name: str, parameters: dict[str, A
     if frame.empty:
         return outcome
 
+    # Only the columns the suite reads: GX hashes every column of the frame to name the batch.
+    frame = frame.loc[:, [column for column in _suite_columns(suite_name) if column in frame.columns]]
     context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
     source = context.data_sources.add_pandas(name="frames")
