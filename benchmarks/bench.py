@@ -5,6 +5,8 @@
 Generates about `--rows` dossiers for one quarter of a province (plain UTF-8 CSV, one file per desk),
 then in one run measures on the same warehouse server:
 - `psql \\copy` of every dossiers file into a bare table of text columns: the physical reference;
+- the floor of the three persisted layers (raw text with file id and line number, typed staging, facts)
+  written in plain SQL with no checks: what the layering itself costs on this server;
 - each step of the refresh (wall time, dossier rows per second, peak RSS of this process during it);
 - a rerun with nothing changed (checksums skip every file), and a rerun after one commune's file changed;
 - how long each DAG file takes to parse (`airflow dags report`).
@@ -136,30 +138,98 @@ def psql_binary() -> str:
     return str(bundled) if bundled.exists() else (shutil.which("psql") or "psql")
 
 
-def raw_copy(url: str, files: list[Path]) -> Stage:
-    """`\\copy` of every file into a bare table of text columns, in one psql session."""
-    columns = ", ".join(f"{name} text" for name in COPY_COLUMNS)
-    script = [
-        "\\set ON_ERROR_STOP on",
-        "drop table if exists bench_copy;",
-        f"create table bench_copy ({columns});",
-    ]
-    script += [f"\\copy bench_copy from '{path}' with (format csv, header true)" for path in files]
+def psql_script(url: str, statements: list[str]) -> float:
+    """Run `statements` as one psql session that stops at the first error; its wall time in seconds."""
     with tempfile.NamedTemporaryFile("w", suffix=".sql", delete=False, encoding="utf-8") as handle:
-        handle.write("\n".join(script) + "\n")
+        handle.write("\n".join(["\\set ON_ERROR_STOP on", *statements]) + "\n")
     try:
         started = time.perf_counter()
         subprocess.run([psql_binary(), "-q", "-d", url, "-f", handle.name], check=True)
-        seconds = time.perf_counter() - started
+        return time.perf_counter() - started
     finally:
         os.unlink(handle.name)
+
+
+def count_rows(url: str, table: str) -> int:
     counted = subprocess.run(
-        [psql_binary(), "-At", "-d", url, "-c", "select count(*) from bench_copy"],
+        [psql_binary(), "-At", "-d", url, "-c", f"select count(*) from {table}"],
         check=True,
         capture_output=True,
         text=True,
     )
-    return Stage("psql \\copy (reference)", seconds, int(counted.stdout.strip()), 0)
+    return int(counted.stdout.strip())
+
+
+def raw_copy(url: str, files: list[Path]) -> Stage:
+    """`\\copy` of every file into a bare table of text columns, in one psql session."""
+    columns = ", ".join(f"{name} text" for name in COPY_COLUMNS)
+    seconds = psql_script(
+        url,
+        [
+            "drop table if exists bench_copy;",
+            f"create table bench_copy ({columns});",
+            *(f"\\copy bench_copy from '{path}' with (format csv, header true)" for path in files),
+        ],
+    )
+    return Stage("psql \\copy (reference)", seconds, count_rows(url, "bench_copy"), 0)
+
+
+# The floor of the layering: the three layers written by the server alone, each as plain SQL with no
+# parsing checks, validation or Python. Left out, so the floor is a lower bound: the layers' primary keys,
+# check and foreign-key constraints and quarter partitions; encoding/delimiter/header detection and NFC
+# normalisation of raw; the lenient parsers (other channel words, date forms, number formats) and
+# the quarantine of bad rows; the other core facts and the marts.
+# Times are plain casts under the session's time zone and date style rather than to_timestamp() or
+# `at time zone` per row: the same values here, and the cheapest way the server has to compute them.
+FLOOR_STAGE = "three layers in SQL (floor)"
+FLOOR_SESSION = ["set time zone 'Asia/Ho_Chi_Minh';", "set datestyle = 'ISO, DMY';"]
+FLOOR_STAGING = f"""create table bench_staging as
+select '{QUARTER}'::text as quarter, r.file_id, r.line_number, f.source_level,
+    coalesce(r.unit_code, f.unit_code) as unit_code, r.dossier_id, r.procedure_code, r.field,
+    case r.channel when 'Trực tiếp' then 'direct' when 'Trực tuyến' then 'online' when 'Bưu chính' then 'postal'
+    end as channel,
+    r.received_at::timestamptz as received_at, r.due_at::timestamptz as due_at,
+    r.resolved_at::timestamptz as resolved_at,
+    case r.returned_by_post when 'Có' then true when 'Không' then false end as returned_by_post,
+    r.supplement_requests::integer as supplement_requests
+from bench_raw as r
+join bench_file as f using (file_id);"""
+# core.fct_dossier's columns and rules (include/sql/core/fct_dossier.sql needs no join either); the
+# local calendar days come from the session's time zone.
+FLOOR_FACT = """create table bench_fct as
+select quarter, unit_code, dossier_id, source_level, procedure_code, field, channel,
+    received_at, due_at, resolved_at, received_on, due_on, resolved_on,
+    case when resolved_on is null then null when resolved_on < due_on then 'early'
+        when resolved_on = due_on then 'on_time' else 'late' end as resolution_status,
+    returned_by_post, supplement_requests, file_id, line_number
+from (
+    select *, received_at::date as received_on, due_at::date as due_on, resolved_at::date as resolved_on
+    from bench_staging
+) as localised;"""
+
+
+def layered_floor(url: str, files: list[Path]) -> Stage:
+    """The three layers in SQL, one psql session per layer (wall time of each); the tables are dropped."""
+    columns = ", ".join(f"{name} text" for name in COPY_COLUMNS)
+    landing = ", ".join(f"({i}, '{path.parts[-4]}', '{path.parts[-3]}')" for i, path in enumerate(files, 1))
+    raw = [
+        # What raw.landing_file says about each file: its level and unit.
+        "create table bench_file (file_id bigint, source_level text, unit_code text);",
+        f"insert into bench_file values {landing};",
+        f"create table bench_raw (file_id bigint, line_number integer generated always as identity, {columns});",
+    ]
+    for i, path in enumerate(files, 1):
+        # Each row gets its file's id and its line in the file (line 1 is the header), as raw keys it.
+        raw.append(f"alter table bench_raw alter file_id set default {i}, alter line_number restart with 2;")
+        raw.append(f"\\copy bench_raw ({', '.join(COPY_COLUMNS)}) from '{path}' with (format csv, header true)")
+    seconds = {
+        "raw": psql_script(url, raw),
+        "staging": psql_script(url, [*FLOOR_SESSION, FLOOR_STAGING]),
+        "fact": psql_script(url, [*FLOOR_SESSION, FLOOR_FACT]),
+    }
+    rows = count_rows(url, "bench_fct")
+    psql_script(url, ["drop table bench_fct, bench_staging, bench_raw, bench_file, bench_copy;"])
+    return Stage(FLOOR_STAGE, sum(seconds.values()), rows, 0, {name: round(s, 3) for name, s in seconds.items()})
 
 
 def run_steps(ctx: Any, sampler: PeakRss, steps: tuple[Callable[[Any], dict[str, Any]], ...], rows: int) -> list[Stage]:
@@ -252,6 +322,7 @@ def benchmark(
         generated, generate_seconds = generate(landing, rows)
         files = dossier_files(landing)
         reference = raw_copy(bench_url, files)
+        floor = layered_floor(bench_url, files)
         with PeakRss() as sampler:
             ctx = RefreshContext(QUARTER, f"bench__{uuid.uuid4().hex[:8]}", landing, warehouse_url=bench_url)
             full = run_steps(ctx, sampler, STEPS, generated)
@@ -276,6 +347,10 @@ def benchmark(
             "machine": machine(),
             "versions": versions(bench_url),
             "reference": _stage_dict(reference),
+            "floor": _stage_dict(floor),
+            "floor_layers_seconds": floor.summary,
+            # What the refresh's ratio could reach if parsing, validation and marts cost nothing.
+            "ratio_ceiling_for_layering": round(reference.seconds / floor.seconds, 4),
             "refresh": [_stage_dict(stage) for stage in full],
             "refresh_seconds": round(full_seconds, 2),
             "refresh_rows_per_second": round(generated / full_seconds, 1),
@@ -316,7 +391,7 @@ def _stage_dict(stage: Stage) -> dict[str, Any]:
 
 
 def markdown(result: dict[str, Any]) -> str:
-    m, v = result["machine"], result["versions"]
+    m, v, layers = result["machine"], result["versions"], result["floor_layers_seconds"]
     lines = [
         f"# Benchmark: {result['dossier_rows']:,} dossier rows, {result['files']} files (one quarter)",
         "",
@@ -326,7 +401,7 @@ def markdown(result: dict[str, Any]) -> str:
         "| stage | seconds | rows/s | peak RSS (MiB) |",
         "|---|---:|---:|---:|",
     ]
-    for stage in [result["reference"], *result["refresh"]]:
+    for stage in [result["reference"], result["floor"], *result["refresh"]]:
         lines.append(
             f"| {stage['stage']} | {stage['seconds']:.2f} | {stage['rows_per_second']:,.0f} | {stage['peak_rss_mib']} |"
         )
@@ -335,6 +410,10 @@ def markdown(result: dict[str, Any]) -> str:
         f"{result['peak_rss_bytes'] / 2**20:.1f} |",
         "",
         f"- Refresh throughput / `\\copy` throughput: **{result['ratio_to_copy']:.3f}** (target ≥ 0.333).",
+        f"- Three layers in SQL, no checks: {result['floor']['seconds']:.2f} s "
+        f"(raw {layers['raw']:.2f}, staging {layers['staging']:.2f}, fact {layers['fact']:.2f}); "
+        f"the ratio's ceiling for this layering: `\\copy` seconds ÷ {result['floor']['seconds']:.2f} = "
+        f"**{result['ratio_ceiling_for_layering']:.3f}**.",
         f"- Rerun with nothing changed: {result['rerun_unchanged_seconds']:.2f} s = "
         f"{100 * result['rerun_unchanged_share']:.1f}% of the full run (target < 10%).",
         f"- Rerun after one commune's file changed: {result['rerun_one_late_file_seconds']:.2f} s = "

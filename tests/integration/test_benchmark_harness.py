@@ -21,6 +21,15 @@ def test_small_benchmark_reports_every_stage(server_url, tmp_path, capsys):
     result = json.loads((tmp_path / "dossiers-3000.json").read_text(encoding="utf-8"))
     # The reference copied exactly the rows the refresh loaded, from the same files.
     assert result["reference"]["rows"] == result["dossier_rows"] > 2000
+    # The floor wrote all three layers of every row the reference copied, each layer timed.
+    floor = result["floor"]
+    assert floor["stage"] == bench.FLOOR_STAGE and floor["rows"] == result["reference"]["rows"]
+    assert floor["seconds"] > 0 and set(result["floor_layers_seconds"]) == {"raw", "staging", "fact"}
+    assert all(seconds > 0 for seconds in result["floor_layers_seconds"].values())
+    assert floor["seconds"] == pytest.approx(sum(result["floor_layers_seconds"].values()), abs=0.01)
+    assert result["ratio_ceiling_for_layering"] == pytest.approx(
+        result["reference"]["seconds"] / floor["seconds"], rel=0.05
+    )
     assert [stage["stage"] for stage in result["refresh"]] == [step.__name__ for step in STEPS]
     assert result["refresh_seconds"] == pytest.approx(sum(s["seconds"] for s in result["refresh"]), abs=0.05)
     assert result["peak_rss_bytes"] > 50 * 2**20
@@ -33,6 +42,11 @@ def test_small_benchmark_reports_every_stage(server_url, tmp_path, capsys):
     report = (tmp_path / "dossiers-3000.md").read_text(encoding="utf-8")
     assert "psql \\copy (reference)" in report and "Refresh throughput / `\\copy` throughput" in report
     assert "DAG parse time (`airflow dags report`): cchc_ingest_commune.py" in report
+    assert f"| {bench.FLOOR_STAGE} | {floor['seconds']:.2f} | " in report
+    assert "- Three layers in SQL, no checks: " in report and "the ratio's ceiling for this layering: " in report
+    # The benchmark dropped the floor's tables and the reference's.
+    with psycopg.connect(with_database(server_url, bench.BENCH_DATABASE)) as conn:
+        assert conn.execute("select count(*) from pg_tables where tablename like 'bench\\_%'").fetchone()[0] == 0
 
     # The same staged rows validated by GX in pandas chunks and as SQL: the unexpected counts agree,
     # before and after two staged rows are given 9 supplement requests (a warning-level expectation).
