@@ -136,9 +136,13 @@ def _per_distinct(values: pd.Series, parse: Callable[[pd.Series], pd.Series]) ->
 def _datetimes(text: pd.Series) -> pd.Series:
     """Each shape's formats in turn on what earlier ones left unread; to_datetime checks the calendar."""
     result = pd.Series(pd.NaT, index=text.index, dtype=_DATETIME_DTYPE)
-    unread = pd.Series(True, index=text.index)
+    unread = text.notna()  # missing text is never read, by any shape
     for shape, formats, utc in _DATETIME_SHAPES:
-        candidates = unread & text.str.match(shape).fillna(False).astype(bool)
+        if not unread.any():
+            break
+        # Only texts no earlier shape read are matched: a column in one format is scanned once.
+        candidates = pd.Series(False, index=text.index)
+        candidates[unread] = text[unread].str.match(shape).fillna(False).astype(bool)
         for fmt in _by_hits_on_sample(text[candidates], formats, utc):
             if not candidates.any():
                 break
