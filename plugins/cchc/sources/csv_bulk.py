@@ -10,7 +10,7 @@ line and lets PostgreSQL's own CSV parser read it. What lands is what `rows()` w
 A block that is not plain raises NotPlainCsv; the caller rolls the COPY back and reads the file
 record by record, which also finds and words any problem with it. So the grammar only has to be
 safe, never complete: anything unusual (a record over two lines, padding, a quote inside an unquoted
-value, a header naming an unknown column) takes the record-by-record path.
+value, quotes in a file with a column that is not ours) takes the record-by-record path.
 """
 
 from __future__ import annotations
@@ -61,8 +61,6 @@ def copy_plain_csv(conn: psycopg.Connection, source: CsvFile, table: str, file_i
 
     Raises NotPlainCsv, possibly after part of the file was sent: the caller runs this inside a
     savepoint and rolls it back."""
-    if source.unknown_headers or None in source.columns:
-        raise NotPlainCsv("the header has columns that are not ours")
     columns = [column for column in source.columns if column is not None]
     statement = sql.SQL(
         "copy {} (file_id, line_number, {}) from stdin (format csv, delimiter {}, force_not_null ({}))"
@@ -86,6 +84,9 @@ def _payloads(source: CsvFile, file_id: int) -> Iterator[tuple[str, int]]:
     block_grammar, blank_grammar = _grammar(delimiter, len(source.columns))
     blank_shape = delimiter + '"'
     separators = len(source.columns) - 1
+    # Fields under a header that is not ours (a clerk's "Ghi chú" column) are dropped, as `rows()` does.
+    kept = [index for index, column in enumerate(source.columns) if column is not None]
+    dropping = len(kept) < len(source.columns)
     prefix = f"{file_id}{delimiter}"
     line_number = source.header_line
     with closing(_blocks(source)) as blocks:
@@ -98,6 +99,8 @@ def _payloads(source: CsvFile, file_id: int) -> Iterator[tuple[str, int]]:
             # Without quotes a record is plain when it has the header's number of fields (counted
             # below) and no value has a space at its edge; with quotes the grammar decides.
             quoted = '"' in text
+            if quoted and dropping:
+                raise NotPlainCsv("quoted values in a file with columns that are not ours")
             if quoted and block_grammar.fullmatch(text) is None:
                 raise NotPlainCsv(f"a quoted record after line {line_number} is not plain")
             if not quoted and _space_at_an_edge(text, delimiter):
@@ -112,6 +115,9 @@ def _payloads(source: CsvFile, file_id: int) -> Iterator[tuple[str, int]]:
                     continue
                 if not quoted and line.count(delimiter) != separators:
                     raise NotPlainCsv(f"line {offset} does not have the header's number of fields")
+                if dropping:
+                    fields = line.split(delimiter)
+                    line = delimiter.join([fields[index] for index in kept])
                 out.append(f"{prefix}{offset}{delimiter}{line}\n")
             line_number += len(lines)
             if out:
