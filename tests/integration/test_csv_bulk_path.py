@@ -20,6 +20,7 @@ from cchc.sources.csv_reader import UnreadableFileError, read_csv
 from cchc.sources.datasets import DATASETS
 from cchc.warehouse.copy_loader import copy_rows
 from tests.conftest import FIXTURES
+from tests.support.databases import register_landing_file
 
 pytestmark = pytest.mark.integration
 
@@ -68,15 +69,6 @@ def _fixture_files() -> list[tuple[Path, str]]:
     return files
 
 
-def _register(conn: psycopg.Connection, dataset: str, path: str) -> int:
-    return conn.execute(
-        "insert into raw.landing_file (path, checksum, size_bytes, unit_level, unit_code, quarter, dataset,"
-        " file_format, status) values (%s, 'c', 1, 'commune', '20194', '2024Q2', %s, 'csv', 'loaded')"
-        " returning file_id",
-        (path, dataset),
-    ).fetchone()[0]
-
-
 def _rows(conn: psycopg.Connection, dataset: str, file_id: int) -> list[tuple]:
     columns = sql.SQL(", ").join(sql.Identifier(c) for c in ["line_number", *DATASETS[dataset].column_names])
     query = sql.SQL("select {} from raw.{} where file_id = %s order by line_number")
@@ -90,8 +82,8 @@ def load_both_ways(conn: psycopg.Connection, path: Path, dataset: str) -> tuple[
         source = read_csv(path, spec)
     except UnreadableFileError:
         return False, None, []
-    bulk_id = _register(conn, dataset, f"bulk/{path}")
-    records_id = _register(conn, dataset, f"records/{path}")
+    bulk_id = register_landing_file(conn, dataset, f"bulk/{path}")
+    records_id = register_landing_file(conn, dataset, f"records/{path}")
     table = f"raw.{dataset}"
     try:
         with conn.transaction():

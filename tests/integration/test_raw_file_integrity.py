@@ -3,22 +3,13 @@ every raw dataset table, on insert, COPY and update, and on the landing file's s
 
 from __future__ import annotations
 
-import psycopg
 import pytest
 from psycopg import errors, sql
 
 from cchc.sources.datasets import DATASETS
+from tests.support.databases import register_landing_file
 
 pytestmark = pytest.mark.integration
-
-
-def _register(conn: psycopg.Connection, dataset: str, path: str) -> int:
-    return conn.execute(
-        "insert into raw.landing_file (path, checksum, size_bytes, unit_level, unit_code, quarter, dataset,"
-        " file_format, status) values (%s, 'c', 1, 'commune', '30280', '2024Q2', %s, 'csv', 'loaded')"
-        " returning file_id",
-        (path, dataset),
-    ).fetchone()[0]
 
 
 def _raw(dataset: str) -> sql.Composed:
@@ -27,7 +18,7 @@ def _raw(dataset: str) -> sql.Composed:
 
 @pytest.mark.parametrize("dataset", sorted(DATASETS))
 def test_a_row_of_an_unregistered_file_is_refused_and_a_registered_one_accepted(conn, dataset):
-    file_id = _register(conn, dataset, f"commune/30280/2024Q2/{dataset}.csv")
+    file_id = register_landing_file(conn, dataset, f"commune/20194/2024Q2/{dataset}.csv")
     conn.execute(sql.SQL("insert into {} (file_id, line_number) values (%s, 2)").format(_raw(dataset)), (file_id,))
     orphan = rf"raw\.{dataset}: file_id {file_id + 1000} is not in"
     with pytest.raises(errors.ForeignKeyViolation, match=orphan), conn.transaction():
@@ -43,7 +34,7 @@ def test_a_row_of_an_unregistered_file_is_refused_and_a_registered_one_accepted(
 
 
 def test_copy_checks_all_its_rows_at_once(conn):
-    file_id = _register(conn, "dossiers", "commune/30280/2024Q2/dossiers.csv")
+    file_id = register_landing_file(conn, "dossiers", "commune/20194/2024Q2/dossiers.csv")
     rows = [(file_id, line) for line in range(2, 2002)] + [(file_id + 7, 2002)]
     statement = "copy raw.dossiers (file_id, line_number) from stdin"
     with (
@@ -62,8 +53,8 @@ def test_copy_checks_all_its_rows_at_once(conn):
 
 
 def test_a_landing_file_with_rows_cannot_be_deleted_and_one_without_can(conn):
-    kept = _register(conn, "surveys", "commune/30280/2024Q2/surveys.csv")
-    empty = _register(conn, "surveys", "commune/30281/2024Q2/surveys.csv")
+    kept = register_landing_file(conn, "surveys", "commune/20194/2024Q2/surveys.csv")
+    empty = register_landing_file(conn, "surveys", "commune/20195/2024Q2/surveys.csv")
     conn.execute("insert into raw.surveys (file_id, line_number) values (%s, 2)", (kept,))
     still_used = rf"file_id {kept} still has rows in raw\.surveys"
     with pytest.raises(errors.ForeignKeyViolation, match=still_used), conn.transaction():

@@ -22,3 +22,14 @@ def drop_database(server_url: str, name: str) -> None:
     """Drop the database, closing any connection a failed test left open."""
     with psycopg.connect(server_url, autocommit=True) as admin:
         admin.execute(sql.SQL("drop database if exists {} with (force)").format(sql.Identifier(name)))
+
+
+def register_landing_file(conn: psycopg.Connection, dataset: str, path: str) -> int:
+    """A loaded `raw.landing_file` row for a commune's 2024Q2 file (its file id), for tests that write
+    raw rows themselves."""
+    return conn.execute(
+        "insert into raw.landing_file (path, checksum, size_bytes, unit_level, unit_code, quarter, dataset,"
+        " file_format, status) values (%s, 'c', 1, 'commune', '20194', '2024Q2', %s, 'csv', 'loaded')"
+        " returning file_id",
+        (path, dataset),
+    ).fetchone()[0]
