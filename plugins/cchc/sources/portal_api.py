@@ -367,15 +367,20 @@ def _malformed(reason: str) -> NoReturn:
     raise _Retryable(reason, malformed=True)
 
 
-def _check_page(page: Any, unit_code: str, quarter: str, page_number: int) -> dict[str, Any]:
-    """The page if it keeps the contract; otherwise a malformed-page failure saying what is wrong."""
-    if not isinstance(page, dict):
-        _malformed(f"expected a JSON object, got {type(page).__name__}")
-    missing = [key for key in PAGE_KEYS if key not in page]
+def _check_envelope(answer: Any, keys: Iterable[str], unit_code: str, quarter: str) -> None:
+    """What every answer of the portal shares: a JSON object with `keys`, about the unit and quarter asked for."""
+    if not isinstance(answer, dict):
+        _malformed(f"expected a JSON object, got {type(answer).__name__}")
+    missing = [key for key in keys if key not in answer]
     if missing:
         _malformed("missing " + ", ".join(repr(key) for key in missing))
-    if str(page["unit_code"]) != unit_code or str(page["quarter"]) != quarter:
-        _malformed(f"answers for unit {page['unit_code']!r} quarter {page['quarter']!r}")
+    if str(answer["unit_code"]) != unit_code or str(answer["quarter"]) != quarter:
+        _malformed(f"answers for unit {answer['unit_code']!r} quarter {answer['quarter']!r}")
+
+
+def _check_page(page: Any, unit_code: str, quarter: str, page_number: int) -> dict[str, Any]:
+    """The page if it keeps the contract; otherwise a malformed-page failure saying what is wrong."""
+    _check_envelope(page, PAGE_KEYS, unit_code, quarter)
     if not _is_int(page["page"]) or page["page"] != page_number:
         _malformed(f"'page' is {page['page']!r}")
     if not _is_int(page["total"]) or page["total"] < 0:
@@ -393,13 +398,7 @@ def _check_page(page: Any, unit_code: str, quarter: str, page_number: int) -> di
 
 def _check_statistics(answer: Any, unit_code: str, quarter: str) -> dict[str, Any]:
     """The statistics if they keep the contract; otherwise a malformed-answer failure saying why."""
-    if not isinstance(answer, dict):
-        _malformed(f"expected a JSON object, got {type(answer).__name__}")
-    missing = [key for key in STATISTICS_KEYS if key not in answer]
-    if missing:
-        _malformed("missing " + ", ".join(repr(key) for key in missing))
-    if str(answer["unit_code"]) != unit_code or str(answer["quarter"]) != quarter:
-        _malformed(f"answers for unit {answer['unit_code']!r} quarter {answer['quarter']!r}")
+    _check_envelope(answer, STATISTICS_KEYS, unit_code, quarter)
     reason = statistics_counts_problem(answer["counts"])
     if reason:
         _malformed(reason)
