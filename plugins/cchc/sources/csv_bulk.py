@@ -126,7 +126,7 @@ def _payloads(source: CsvFile, file_id: int) -> Iterator[tuple[str, int]]:
 
 @functools.cache
 def _spaces() -> tuple[str, ...]:
-    """What `str.strip()` removes, but the line feed (the record separator) and NUL."""
+    """What `str.strip()` removes, except the line feed, which separates records."""
     return tuple(c for c in map(chr, range(sys.maxunicode + 1)) if c.isspace() and c != "\n")
 
 
