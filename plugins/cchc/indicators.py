@@ -27,7 +27,7 @@ DEFAULT_ONLINE_TARGET = Decimal("40")
 DOCS_DIR = PROJECT_ROOT / "docs"
 
 II06A = "Thông tư 01/2020/TT-VPCP, Biểu II.06a"
-COUNTING = "DESIGN.md counting rules"
+COUNTING = "docs/design.md, Counting rules"
 NO_EXPORT = "no unit in this subtree sent a dossiers export for the quarter (no data, not zero)"
 D766 = "Quyết định 766/QĐ-TTg"
 NO_CATALOGUE = "no procedure catalogue of the unit or a unit above it is in force (no data, not zero)"
@@ -62,7 +62,7 @@ INDICATORS: tuple[Indicator, ...] = (
         "calendar quarter",
         "quarter of the refresh, e.g. 2024Q2 (partition key)",
         "code",
-        "DESIGN.md stable interfaces",
+        "docs/design.md, Stable interfaces",
         "never NULL",
     ),
     Indicator(
@@ -261,7 +261,7 @@ INDICATORS: tuple[Indicator, ...] = (
         "postal submission rate",
         "100 x received_postal / received, 2 decimals",
         "percent",
-        f"{II06A} column 5; DESIGN.md dossiers dataset (channel 3 = bưu chính công ích)",
+        f"{II06A} column 5; docs/design.md, Landing contract: dossiers (channel 3 = bưu chính công ích)",
         _rate_null("received"),
     ),
     Indicator(
@@ -270,7 +270,7 @@ INDICATORS: tuple[Indicator, ...] = (
         "results returned by post",
         "resolved dossiers whose result was returned by public postal service (Trả kết quả qua BCCI = Có)",
         "count",
-        "DESIGN.md dossiers dataset (returned_by_post); seed article 001 (push postal returns)",
+        "docs/design.md, Landing contract: dossiers (returned_by_post); seed article 001 (push postal returns)",
         NO_EXPORT,
     ),
     Indicator(
@@ -279,7 +279,7 @@ INDICATORS: tuple[Indicator, ...] = (
         "postal return rate",
         "100 x returned_by_post / resolved, 2 decimals",
         "percent",
-        "DESIGN.md dossiers dataset (returned_by_post); seed article 001 (push postal returns)",
+        "docs/design.md, Landing contract: dossiers (returned_by_post); seed article 001 (push postal returns)",
         _rate_null("resolved"),
     ),
     Indicator(
@@ -306,7 +306,7 @@ INDICATORS: tuple[Indicator, ...] = (
         "supplement request rate",
         "100 x resolved dossiers with at least one supplement request / resolved, 2 decimals",
         "percent",
-        "Quyết định 766/QĐ-TTg, group Tiến độ (supplement requests); DESIGN.md dossiers dataset",
+        "Quyết định 766/QĐ-TTg, group Tiến độ (supplement requests); docs/design.md, Landing contract: dossiers",
         _rate_null("resolved"),
     ),
     Indicator(

@@ -165,6 +165,8 @@ def _load_landing_file(conn: psycopg.Connection, ctx: RefreshContext, relative_p
                 "status": "rejected" if result.status == "rejected" else "loaded",
                 "reason": result.reason,
                 "rows_read": result.rows_read,
+                "rows_skipped": result.rows_skipped,
+                "warnings": list(result.warnings),
                 "read_outcome": result.status,
                 "duration_ms": duration_ms,
             },
@@ -174,6 +176,7 @@ def _load_landing_file(conn: psycopg.Connection, ctx: RefreshContext, relative_p
         "status": result.status,
         "rows_read": result.rows_read,
         "reason": result.reason,
+        "warnings": list(result.warnings),
     }
 
 
@@ -385,7 +388,8 @@ def check_run(ctx: RefreshContext) -> dict[str, Any]:
                 rows_quarantined=quarantined,
             )
             messages = [
-                f"{path}: read {read}, loaded {loaded}, quarantined {quar}" for path, read, loaded, quar in unbalanced
+                f"{path}: read {read}, loaded {loaded}, quarantined {quar}, skipped {skipped}"
+                for path, read, loaded, quar, skipped in unbalanced
             ]
             messages += [f"{path}: rejected: {reason}" for path, reason in rejected]
             messages += [f"{path}: {reason}" for path, reason in misplaced]

@@ -26,7 +26,8 @@ from cchc.quality.expectations import ValidationOutcome, merge_outcomes, validat
 from cchc.quality.validation_audit import record_validation
 from cchc.quarters import Quarter
 from cchc.sources.datasets import DatasetSpec
-from cchc.sources.normalise import check_columns, lower_first_files, normalise
+from cchc.sources.normalise import SerialColumns, check_columns, lower_first_files, normalise
+from cchc.sources.parse import PLAUSIBLE_SERIALS, is_serial_text
 from cchc.warehouse.copy_loader import copy_frame, copy_rows
 from cchc.warehouse.partitions import empty_partition, ensure_partition, lock_quarter
 from cchc.warehouse.sql_files import execute_file, execute_template, fetch_all
@@ -202,14 +203,15 @@ def _validate_and_copy(
     """Type, validate and copy `files` (file id, landing unit, rows) chunk by chunk into staging and
     quarantine, and record the merged validation as this run's."""
     scope = {"quarter": quarter, "dataset": spec.name}
-    columns = ("quarter", "file_id", "line_number", "source_level", *spec.column_names)
+    columns = ("quarter", "file_id", "line_number", "source_level", *spec.staged_names)
     merged = ValidationOutcome()
+    serial_files: dict[tuple[int, str], bool] = {}
     locations: list[pd.DataFrame] = []
     rows = staged = quarantined = warned = chunks = 0
     first_files = _first_files(conn, spec, scope) if files else {}
     for chunk in file_chunks(files, chunk_rows(), splittable=spec.name in SPLIT_KEYS):
         raw = _raw_frame(conn, spec, quarter, chunk, first_row_id=rows)
-        typed, problems = normalise(raw, spec)
+        typed, problems = normalise(raw, spec, serial_date_files(conn, spec, raw, serial_files))
         if first_files:
             lower_first_files(typed, first_files)
         outcome = validate_frame(typed, f"staging.{spec.name}", parameters)
@@ -240,6 +242,32 @@ def _validate_and_copy(
         "warnings": warned,
         "expectations_failed": [e["check"] for e in outcome.expectations if not e["success"]],
     }
+
+
+def serial_date_files(
+    conn: psycopg.Connection, spec: DatasetSpec, raw: pd.DataFrame, known: dict[tuple[int, str], bool]
+) -> SerialColumns:
+    """For each date column, the files of `raw` in which it holds nothing but Excel serial day numbers.
+
+    Decided over the whole file, not the chunk (a large unit is staged in parts), and only for files
+    where the chunk shows a serial-looking value; `known` keeps the answers across chunks."""
+    found: dict[str, set[int]] = {}
+    for column in spec.columns:
+        if column.kind not in ("date", "datetime"):
+            continue
+        for file_id in raw.loc[is_serial_text(raw[column.name]), "file_id"].unique():
+            key = (int(file_id), column.name)
+            if key not in known:
+                low, high = PLAUSIBLE_SERIALS
+                params = {"file_id": key[0], "low": low, "high": high}
+                names = {"raw_table": f"raw.{spec.name}"}
+                with execute_template(
+                    conn, "staging/serial_date_file.sql", names, params, columns={"date_column": column.name}
+                ) as cur:
+                    known[key] = bool(cur.fetchone()[0])
+            if known[key]:
+                found.setdefault(column.name, set()).add(key[0])
+    return found
 
 
 def _add_expectation_errors(problems: dict[int, list[tuple[str, str]]], outcome: ValidationOutcome) -> None:

@@ -7,10 +7,10 @@ from pathlib import Path
 
 from cchc.pipeline import RefreshContext, run_refresh
 from cchc.quarters import Quarter
-from cchc.sources.datasets import DATASETS
+from tests.support.measures import DOSSIER_EXPORT_COLUMNS
 
 # The dossiers dataset's canonical column names, which the readers accept as headers too.
-ENGLISH_HEADER = tuple(DATASETS["dossiers"].column_names)
+ENGLISH_HEADER = tuple(DOSSIER_EXPORT_COLUMNS)
 
 
 def refresh(url: str, landing: Path, quarter: str, run_id: str | None = None) -> dict:

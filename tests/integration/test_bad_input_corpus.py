@@ -45,7 +45,7 @@ class Kind:
     """Where a kind of bad input lies and what must become of it.
 
     outcome: quarantined (rows at `lines`, error), warning (rows at `lines`, loaded), rejected (the file
-    could not be read), misplaced (the file breaks the landing contract), no rows (read, nothing in it),
+    could not be read), read by content (loaded as the form `expect` names, whatever its name), misplaced (the file breaks the landing contract), no rows (read, nothing in it),
     volume (plausible_volume_warnings), form differs (mart.one_stop_report_ii06a differences).
     """
 
@@ -92,7 +92,9 @@ KINDS: dict[str, Kind] = {
     ),
     "empty file": Kind(d("20242", "dossiers.csv"), (), "empty file", "rejected"),
     "header only": Kind(d("20245", "dossiers.csv"), (), "", "no rows"),
-    "text renamed .xlsx": Kind(d("20254", "dossiers.xlsx"), (), "not an Excel .xlsx workbook", "rejected"),
+    # What a file is, its bytes say: CSV text named .xlsx is read as CSV, a PDF named .xls is refused.
+    "text renamed .xlsx": Kind(d("20254", "dossiers.xlsx"), (), "csv", "read by content"),
+    "PDF renamed .xls": Kind(d("20260", "dossiers.xls"), (), "a PDF document, not a table", "rejected"),
     "required column missing": Kind(
         d("20257", "dossiers.csv"), (), "missing required columns: Ngày hẹn trả (due_at)", "rejected"
     ),
@@ -159,6 +161,7 @@ BALANCE: dict[str, tuple[int, int, int]] = {
     d("20236", "dossiers.csv"): (2, 2, 0),
     d("20258", "dossiers.csv"): (2, 2, 0),
     d("20245", "dossiers.csv"): (0, 0, 0),
+    d("20254", "dossiers.xlsx"): (1, 1, 0),
     d("490", "dossiers.csv"): (3, 3, 0),
     d("490", "one_stop_report.xlsx"): (3, 3, 0),
     f"province/48/{QUARTER}/one_stop_report.xlsx": (2, 2, 0),
@@ -298,6 +301,11 @@ def test_each_kind_ends_where_it_belongs(name, corpus_run: CorpusRun, db):
         assert status == "rejected" and kind.expect in reason, reason
         line = next((m for m in corpus_run.message.splitlines() if kind.path in m), "")
         assert "rejected" in line and kind.expect in line, corpus_run.message
+    elif kind.outcome == "read by content":
+        status, file_format = db.execute(
+            "select status, file_format from raw.landing_file where path = %s and is_current", (kind.path,)
+        ).fetchone()
+        assert (status, file_format) == ("loaded", kind.expect)
     elif kind.outcome == "misplaced":
         reason = db.execute(
             "select reason from audit.landing_problem where run_id = %s and path = %s", (RUN_ID, kind.path)

@@ -1,4 +1,4 @@
-"""The counting rules of DESIGN.md, end to end through the pipeline on a real PostgreSQL."""
+"""The counting rules of docs/design.md, end to end through the pipeline on a real PostgreSQL."""
 
 from __future__ import annotations
 

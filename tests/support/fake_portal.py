@@ -65,7 +65,7 @@ def _local_day(value: str | None) -> date | None:
 
 
 def count_statistics(items: Iterable[dict[str, Any]], quarter: str) -> dict[str, int]:
-    """What an honest portal reports for `items`: the rules of DESIGN.md, by Việt Nam calendar day."""
+    """What an honest portal reports for `items`: the rules of docs/design.md, by Việt Nam calendar day."""
     first, last = Quarter.parse(quarter).first_day, Quarter.parse(quarter).last_day
     counts = dict.fromkeys(STATISTICS_MEASURES, 0)
     channels = {1: "received_direct", 2: "received_online", 3: "received_postal"}

@@ -21,3 +21,18 @@ II06A_FIGURES = (
 
 # A desk's dossier counts, as mart.unit_quarter_indicators names them (the portal's statistics carry the same).
 DOSSIER_COUNTS = STATISTICS_MEASURES
+
+# The ten columns of a classic one-stop dossier export, in its order: what the fixtures and the sample
+# generator write (the dataset accepts more, e.g. the status and the return date).
+DOSSIER_EXPORT_COLUMNS = [
+    "dossier_id",
+    "unit_code",
+    "procedure_code",
+    "field",
+    "channel",
+    "received_at",
+    "due_at",
+    "resolved_at",
+    "returned_by_post",
+    "supplement_requests",
+]

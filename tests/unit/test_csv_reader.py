@@ -17,6 +17,7 @@ from cchc.sources.csv_reader import (
 )
 from cchc.sources.datasets import DOSSIERS
 from cchc.sources.legacy_encodings import encode
+from tests.support.measures import DOSSIER_EXPORT_COLUMNS
 
 pytestmark = pytest.mark.unit
 
@@ -107,7 +108,7 @@ def test_reads_the_same_dossiers_whatever_the_encoding_and_separator(name: str, 
 
     assert (csv_file.encoding, csv_file.delimiter) == (encoding, delimiter)
     assert csv_file.source_headers[:10] == VIETNAMESE_HEADERS
-    assert csv_file.columns[:10] == DOSSIERS.column_names
+    assert csv_file.columns[:10] == DOSSIER_EXPORT_COLUMNS
     assert csv_file.unknown_headers == []
     assert list(csv_file.rows()) == list(zip([2, 3, 4], EXPECTED, strict=True))
 
@@ -148,7 +149,7 @@ def test_headers_without_diacritics_in_capitals() -> None:
 
     assert csv_file.delimiter == ";"
     assert csv_file.source_headers[0] == "MA HO SO"
-    assert csv_file.columns == DOSSIERS.column_names
+    assert csv_file.columns == DOSSIER_EXPORT_COLUMNS
     line, row = next(iter(csv_file.rows()))
     assert (line, row["channel"], row["returned_by_post"]) == (2, "Truc tiep", "Khong")
 
@@ -175,7 +176,7 @@ def test_english_headers_and_absent_optional_columns() -> None:
 def test_header_only_file_is_valid_and_has_no_rows() -> None:
     csv_file = read_csv(fixture("header_only.csv"), DOSSIERS)
 
-    assert csv_file.columns == DOSSIERS.column_names
+    assert csv_file.columns == DOSSIER_EXPORT_COLUMNS
     assert list(csv_file.rows()) == []
 
 
@@ -197,8 +198,11 @@ def test_undecodable_bytes_are_named_with_their_offsets() -> None:
     assert f"not valid Windows-1258 text (byte 0x81 at offset {undefined_in_cp1258})" in error.reason
 
 
-def test_utf16_export_is_refused_with_a_fix() -> None:
-    assert "save it as 'CSV UTF-8'" in reading_error("utf16.csv").reason
+def test_utf16_with_a_byte_order_mark_reads_to_the_same_rows_as_utf8() -> None:
+    csv_file = read_csv(fixture("utf16.csv"), DOSSIERS)
+
+    assert csv_file.encoding == "utf-16"
+    assert list(csv_file.rows()) == list(zip([2, 3, 4], EXPECTED, strict=True))
 
 
 @pytest.mark.parametrize(("name", "encoding"), [("tcvn3.csv", "tcvn3"), ("vni.csv", "vni")])

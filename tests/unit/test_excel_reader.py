@@ -212,7 +212,7 @@ def test_table_reader_refuses_a_form_without_the_required_headers() -> None:
     assert str(caught.value) == (
         f"{path}: no sheet has a dossiers header row in its first 20 rows; expected Mã hồ sơ (dossier_id), "
         "Mã thủ tục (procedure_code), Lĩnh vực (field), Hình thức nộp (channel), Ngày tiếp nhận (received_at), "
-        "Ngày hẹn trả (due_at)"
+        "Ngày hẹn trả (due_at), Ngày có kết quả (resolved_at)"
     )
 
 
@@ -252,7 +252,8 @@ def test_table_header_naming_half_the_columns_reports_the_rest(tmp_path: Path) -
     with pytest.raises(UnreadableFileError) as caught:
         read_table_xlsx(path, DOSSIERS)
     assert caught.value.reason == (
-        "sheet 'Sheet' row 2: missing required columns: Hình thức nộp (channel), Ngày hẹn trả (due_at)"
+        "sheet 'Sheet' row 2: missing required columns: Hình thức nộp (channel), Ngày hẹn trả (due_at), "
+        "Ngày có kết quả (resolved_at)"
     )
 
 
@@ -262,12 +263,13 @@ def test_table_header_naming_too_few_columns_is_not_taken_for_the_header(tmp_pat
         read_table_xlsx(path, DOSSIERS)
     assert caught.value.reason.endswith(
         "(closest: sheet 'Sheet' row 1, which lacks Mã thủ tục (procedure_code), Lĩnh vực (field), "
-        "Hình thức nộp (channel), Ngày tiếp nhận (received_at), Ngày hẹn trả (due_at))"
+        "Hình thức nộp (channel), Ngày tiếp nhận (received_at), Ngày hẹn trả (due_at), Ngày có kết quả (resolved_at))"
     )
 
 
 def test_table_header_naming_a_column_twice(tmp_path: Path) -> None:
-    header = ["Mã hồ sơ", "Mã thủ tục", "Lĩnh vực", "Hình thức nộp", "Ngày tiếp nhận", "Ngày hẹn trả", "Ngày nhận"]
+    header = ["Mã hồ sơ", "Mã thủ tục", "Lĩnh vực", "Hình thức nộp", "Ngày tiếp nhận", "Ngày hẹn trả", "Ngày nhận",
+              "Ngày có kết quả"]  # fmt: skip
     path = _workbook(tmp_path / "d.xlsx", [header])
     with pytest.raises(UnreadableFileError) as caught:
         read_table_xlsx(path, DOSSIERS)

@@ -32,10 +32,12 @@ from cchc.generate.oversight import PROVINCE_AREAS
 from cchc.generate.units import communes_of, find_unit
 from cchc.quarters import Quarter, quarter_range
 from cchc.sources.datasets import DATASETS, DOSSIERS, PROCEDURES
+from cchc.sources.datasets import SURVEYS as SURVEYS_SPEC
 from tests.support.landing_files import csv_rows as _rows
 from tests.support.landing_files import generated_datetime as _when
 from tests.support.landing_files import landing_digest as _digest
 from tests.support.landing_files import landing_files as _files
+from tests.support.measures import DOSSIER_EXPORT_COLUMNS
 
 pytestmark = pytest.mark.unit
 
@@ -151,8 +153,9 @@ def test_landing_paths_use_real_zero_padded_codes(small):
 def test_headers_and_values(small):
     landing, summary = small
     canonical = [DOSSIERS.canonical(header) for header in HEADERS]
-    assert canonical == DOSSIERS.column_names
-    assert list(HEADERS) == headers_for(DOSSIERS)
+    assert canonical == DOSSIER_EXPORT_COLUMNS
+    assert list(HEADERS) == [DOSSIERS.column(name).label for name in DOSSIER_EXPORT_COLUMNS]
+    assert headers_for(SURVEYS_SPEC) == [column.label for column in SURVEYS_SPEC.columns]
     total = 0
     for path in sorted(landing.rglob("dossiers.csv")):
         first_line = path.read_bytes().split(b"\n", 1)[0]
@@ -322,7 +325,7 @@ def test_every_format_round_trips(tmp_path, name):
     path, count = write_table(tmp_path, "dossiers", HEADERS, iter(rows), file_format, title="Danh sách hồ sơ")
     assert count == 2 and path.name == f"dossiers.{file_format.extension}"
     header, *back = _read_table(path, file_format)
-    assert [DOSSIERS.canonical(h) for h in header] == DOSSIERS.column_names
+    assert [DOSSIERS.canonical(h) for h in header] == DOSSIER_EXPORT_COLUMNS
     assert back == [[_cell(v) for v in row] for row in rows]
     raw = path.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf") == file_format.bom

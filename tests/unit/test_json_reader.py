@@ -76,7 +76,7 @@ def test_a_portal_landing_file_reads_as_csv_text(tmp_path: Path) -> None:
     source = read_json(path, DOSSIERS)
     assert (source.encoding, source.delimiter, source.unknown_headers, source.item_count) == ("utf-8", None, [], 2)
     assert sorted(source.source_headers) == sorted(PORTAL_ITEM)
-    assert set(source.present_columns) == set(DOSSIERS.column_names)
+    assert set(source.present_columns) == set(PORTAL_ROW)
     assert source.metadata == {"source": "portal", "unit_code": UNIT, "quarter": QUARTER, "total": 2}
     rows = list(source.rows())
     assert rows == [
@@ -93,7 +93,8 @@ def test_a_bare_list_with_vietnamese_and_english_keys(tmp_path: Path) -> None:
     nfd = unicodedata.normalize("NFD", "Chứng thực")
     items = [
         {"Mã hồ sơ": "00001", "procedure_code": "2.000908", "LĨNH VỰC": nfd, "Hình thức nộp": "Trực tuyến",
-         "Ngày tiếp nhận": "05/01/2018 09:05", "Ngày hẹn trả": "08/01/2018 17:00", "ghi_chu": [1, 2]},
+         "Ngày tiếp nhận": "05/01/2018 09:05", "Ngày hẹn trả": "08/01/2018 17:00", "ghi_chu": [1, 2],
+         "Ngày kết thúc xử lý": "08/01/2018 10:00"},
         {"Mã hồ sơ": "00002", "procedure_code": "2.000908", "LĨNH VỰC": "Hộ tịch", "Hình thức nộp": 1.0,
          "Ngày tiếp nhận": "06/01/2018", "Ngày hẹn trả": "06/01/2018", "Số lần bổ sung": 1.5},
     ]  # fmt: skip
@@ -105,6 +106,7 @@ def test_a_bare_list_with_vietnamese_and_english_keys(tmp_path: Path) -> None:
     rows = dict(source.rows())
     assert rows[1]["field"] == "Chứng thực" and rows[1]["channel"] == "Trực tuyến"
     assert rows[1]["supplement_requests"] == ""  # a key an item lacks reads as an empty cell
+    assert (rows[1]["resolved_at"], rows[2]["resolved_at"]) == ("08/01/2018 10:00", "")
     assert rows[2]["channel"] == "1" and rows[2]["supplement_requests"] == "1.5"
 
 

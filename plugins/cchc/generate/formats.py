@@ -3,7 +3,7 @@
 Real one-stop desks export whatever their software vendor or the clerk's machine produces, so in
 "mixed" mode each desk is given one file format for good, by a stable hash of its level and code
 (`format_for`), the same every quarter and for every seed, as a vendor would be. The formats are
-the ones the readers must accept (DESIGN.md, "Datasets and their accepted headers"): UTF-8 CSV with or
+the ones the readers must accept (docs/design.md, "Landing contract"): UTF-8 CSV with or
 without a BOM, Windows-1258, TCVN3 and VNI CSV, `;`-separated CSV with headers stripped of their
 diacritics, decomposed (NFD) text, and Excel workbooks.
 

@@ -60,7 +60,10 @@ def copy_plain_csv(conn: psycopg.Connection, source: CsvFile, table: str, file_i
     """COPY `source`'s records into `table` (file_id, line_number, its columns); returns records loaded.
 
     Raises NotPlainCsv, possibly after part of the file was sent: the caller runs this inside a
-    savepoint and rolls it back."""
+    savepoint and rolls it back. A file that ends with a summary row goes record by record, which
+    skips and records it."""
+    if source.ends_with_summary:
+        raise NotPlainCsv("the file ends with a summary row")
     columns = [column for column in source.columns if column is not None]
     statement = sql.SQL(
         "copy {} (file_id, line_number, {}) from stdin (format csv, delimiter {}, force_not_null ({}))"

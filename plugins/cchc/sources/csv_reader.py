@@ -1,11 +1,13 @@
 """Reading one landing-zone CSV: encoding, separator, header mapping, and row streaming.
 
 One-stop-desk software exports CSV in whatever the clerk's machine produced: UTF-8 with or without
-a BOM, Windows-1258 (with tone marks as separate combining characters), the font encodings TCVN3
-(ABC) and VNI that older provincial systems still write, `,` `;` or tab separators, headers in
-Vietnamese with or without diacritics or in English. The reader settles all of that once
-per file so that staging sees canonical column names and NFC text, and it refuses a file it cannot
-read faithfully with a reason a provincial data engineer can act on, instead of guessing.
+a BOM, UTF-16 with a BOM (Excel's "Unicode Text", tab-separated), Windows-1258 (with tone marks as
+separate combining characters), the font encodings TCVN3 (ABC) and VNI that older provincial systems
+still write, `,` `;` or tab separators, headers in Vietnamese with or without diacritics or in
+English, title rows above the header (the unit, "Từ ngày … đến ngày …") and a total row at the end.
+The reader settles all of that once per file so that staging sees canonical column names and NFC
+text, and it refuses a file it cannot read faithfully with a reason a provincial data engineer can
+act on, instead of guessing.
 
 Values stay text: codes such as `00001` keep their zeros; typing is the job of `cchc.sources.parse`.
 """
@@ -15,6 +17,7 @@ from __future__ import annotations
 import codecs
 import csv
 import functools
+import math
 import re
 import unicodedata
 from collections.abc import Callable, Iterator
@@ -26,13 +29,20 @@ from cchc.sources import legacy_encodings  # noqa: F401
 from cchc.sources.datasets import Column, DatasetSpec
 
 # Imported for its side effect: it registers the 'tcvn3' and 'vni' codecs that detection and reading use.
-from cchc.sources.header_map import HeaderMap
+from cchc.sources.header_map import HeaderMap, Substitution, apply_fallbacks
+from cchc.sources.summary_rows import SummaryRow, TrailingSummaries, summary_row, title_warning
 from cchc.sources.text import nfc
 
 SAMPLE_BYTES = 1 << 20
 """The encoding is decided from this much of the file; the rest is still decoded strictly."""
 
 DELIMITERS = (",", ";", "\t")
+
+HEADER_SCAN_RECORDS = 20
+"""The header is looked for among this many non-blank records: exports put a few title rows above it."""
+
+TAIL_BYTES = 1 << 16
+"""How much of the end of a file is read at opening to see whether it ends with a summary row."""
 
 _UTF8_BOM = codecs.BOM_UTF8
 _UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
@@ -247,7 +257,7 @@ def _most_vietnamese(readings: list[Reading]) -> Reading | None:
 
 
 def detect_encoding(sample: bytes, *, complete: bool = True) -> str:
-    """The codec that reads `sample`: 'utf-8-sig', 'utf-8', 'cp1258', 'tcvn3' or 'vni'.
+    """The codec that reads `sample`: 'utf-8-sig', 'utf-16', 'utf-8', 'cp1258', 'tcvn3' or 'vni'.
 
     `complete` says the sample is the whole file (a character cut at its end is then an error).
     UTF-8 is decided by strict decoding alone. Failing that, each single-byte encoding that decodes
@@ -261,9 +271,15 @@ def detect_encoding(sample: bytes, *, complete: bool = True) -> str:
     if sample.startswith(_ZIP_MAGIC):
         raise EncodingNotDetectedError("this is a zip archive such as an Excel workbook, not CSV text")
     if sample.startswith(_UTF16_BOMS):
-        raise EncodingNotDetectedError(
-            "UTF-16 text (Excel's 'Unicode Text' export) is not accepted; save it as 'CSV UTF-8'"
-        )
+        # Excel's "Unicode Text": UTF-16 with its BOM, which the codec reads and drops.
+        try:
+            _decode(sample, "utf-16", final=complete)
+        except UnicodeDecodeError as error:
+            raise EncodingNotDetectedError(
+                f"UTF-16 text (it starts with a UTF-16 byte order mark) that is not valid UTF-16 "
+                f"at offset {error.start}"
+            ) from None
+        return "utf-16"
     control = _CONTROL_BYTE.search(sample)
     if control:
         raise EncodingNotDetectedError(
@@ -287,7 +303,7 @@ def _describe_decode_error(label: str, byte: int, offset: int) -> str:
 
 def _first_decode_error(path: Path, codec: str) -> str:
     """Where a file stops being valid in `codec`; only called once decoding has already failed."""
-    label = {"utf-8-sig": "UTF-8"} | {encoding.codec: encoding.label for encoding in ENCODINGS}
+    label = {"utf-8-sig": "UTF-8", "utf-16": "UTF-16"} | {encoding.codec: encoding.label for encoding in ENCODINGS}
     # A BOM is valid UTF-8, so scanning with plain UTF-8 keeps offsets counted from the file start.
     decoder = codecs.getincrementaldecoder("utf-8" if codec == "utf-8-sig" else codec)(errors="strict")
     consumed = 0
@@ -320,27 +336,38 @@ def _describe(column: Column) -> str:
     return f"{_vietnamese_name(column)} ({column.name})"
 
 
-def _sniff_delimiter(header_line: str, spec: DatasetSpec) -> str:
-    """The separator that splits the header into the most known columns, then the most fields."""
-
-    def score(delimiter: str) -> tuple[int, int]:
-        try:
-            fields = next(csv.reader([header_line], delimiter=delimiter), [])
-        except csv.Error:
-            return (-1, -1)
-        return (sum(spec.canonical(name) is not None for name in fields), len(fields))
-
-    return max(DELIMITERS, key=score)
+def _known_columns(line: str, delimiter: str, spec: DatasetSpec) -> tuple[int, int]:
+    """(headers of `spec` the line names, fields) when split by `delimiter`."""
+    try:
+        fields = next(csv.reader([line], delimiter=delimiter), [])
+    except csv.Error:
+        return (-1, -1)
+    return (sum(spec.canonical(name) is not None for name in fields), len(fields))
 
 
-def _first_line(text: str) -> str | None:
-    for line in text.splitlines():
-        if line.strip():
-            return line
-    return None
+def _sniff_delimiter(lines: list[str], spec: DatasetSpec) -> str:
+    """The separator that splits a header line into the most known columns (the first line that names
+    any, title rows above it naming none), then the most fields."""
+    for line in lines:
+        scores = {delimiter: _known_columns(line, delimiter, spec) for delimiter in DELIMITERS}
+        if max(known for known, _fields in scores.values()) > 0:
+            return max(DELIMITERS, key=lambda delimiter: scores[delimiter])
+    first = lines[0] if lines else ""
+    return max(DELIMITERS, key=lambda delimiter: _known_columns(first, delimiter, spec))
 
 
-def _map_header(path: Path, spec: DatasetSpec, headers: list[str]) -> list[str | None]:
+def _first_lines(text: str, count: int) -> list[str]:
+    return [line for line in text.splitlines() if line.strip()][:count]
+
+
+def _is_header(fields: list[str], spec: DatasetSpec) -> bool:
+    """A record names at least half of the spec's required columns (as xlsx headers are found)."""
+    needed = max(1, math.ceil(len(spec.required_names) / 2))
+    named = {spec.canonical(nfc(name).strip()) for name in fields} & set(spec.required_names)
+    return len(named) >= needed
+
+
+def _map_header(path: Path, spec: DatasetSpec, headers: list[str]) -> tuple[list[str | None], list[Substitution]]:
     columns = [spec.canonical(name) if name else None for name in headers]
     if not any(columns):
         shown = ", ".join(repr(name) for name in headers[:12])
@@ -365,12 +392,13 @@ def _map_header(path: Path, spec: DatasetSpec, headers: list[str]) -> list[str |
             first_seen[name] = index
     if duplicates:
         raise UnreadableFileError(path, "header names the same column twice: " + "; ".join(duplicates))
-    missing = [column for column in spec.columns if column.required and column.name not in first_seen]
+    substitutions = apply_fallbacks(spec, headers, columns)
+    missing = [column for column in spec.columns if column.required and column.name not in columns]
     if missing:
         raise UnreadableFileError(
             path, "missing required columns: " + ", ".join(_describe(column) for column in missing)
         )
-    return columns
+    return columns, substitutions
 
 
 # --- the file -----------------------------------------------------------------------------------------
@@ -382,7 +410,12 @@ def _blank(fields: list[str]) -> bool:
 
 @dataclass(frozen=True)
 class CsvFile(HeaderMap):
-    """A CSV file whose encoding, separator and header have been checked; `rows()` streams it."""
+    """A CSV file whose encoding, separator and header have been checked; `rows()` streams it.
+
+    `title_rows` are the non-blank records above the header (line, text); `ends_with_summary` says the
+    file's last record looks like a total row, which `rows()` then skips; after `rows()` has run,
+    `summaries` holds the summary rows it skipped and the rows it kept.
+    """
 
     path: Path
     spec: DatasetSpec
@@ -391,17 +424,42 @@ class CsvFile(HeaderMap):
     source_headers: list[str]
     columns: list[str | None]
     header_line: int
+    substitutions: list[Substitution] = field(default_factory=list)
+    title_rows: list[tuple[int, str]] = field(default_factory=list)
+    ends_with_summary: bool = False
+    summaries: TrailingSummaries = field(default_factory=TrailingSummaries, compare=False, repr=False)
     unknown_headers: list[str] = field(init=False)
+
+    @property
+    def file_format(self) -> str:
+        return "csv"
+
+    @property
+    def skipped(self) -> list[SummaryRow]:
+        """The summary rows the last `rows()` skipped."""
+        return self.summaries.skipped
+
+    @property
+    def warnings(self) -> list[str]:
+        """File-level warnings: the header's (columns not read, read in place of others), title rows
+        skipped and, once `rows()` has run, summary rows skipped."""
+        return self.header_warnings + title_warning(self.title_rows) + self.summaries.warnings()
 
     def rows(
         self, on_malformed: Callable[[MalformedRowError], None] | None = None
     ) -> Iterator[tuple[int, dict[str, str]]]:
         """Yield (line where the record starts, {canonical column: NFC, stripped text}) per record.
 
-        Blank records (only separators or whitespace) are skipped. A record that does not split
-        into the header's columns raises MalformedRowError, or, with `on_malformed`, is handed to
-        it and skipped. Extra trailing fields are accepted when empty (spreadsheet padding).
+        Blank records (only separators or whitespace) are skipped, and so are the summary rows that end
+        the list (`summaries` records them). A record that does not split into the header's columns
+        raises MalformedRowError, or, with `on_malformed`, is handed to it and skipped. Extra trailing
+        fields are accepted when empty (spreadsheet padding).
         """
+        return self.summaries.filter(self._records(on_malformed))
+
+    def _records(
+        self, on_malformed: Callable[[MalformedRowError], None] | None
+    ) -> Iterator[tuple[int, list[str], dict[str, str]]]:
         width = len(self.columns)
         named = max(i for i, column in enumerate(self.columns) if column is not None) + 1
         positions = [(i, column) for i, column in enumerate(self.columns) if column is not None]
@@ -422,7 +480,7 @@ class CsvFile(HeaderMap):
                     on_malformed(error)
                     continue
                 assert fields is not None
-                yield line_number, {column: nfc(fields[i]).strip() for i, column in positions}
+                yield line_number, fields, {column: nfc(fields[i]).strip() for i, column in positions}
 
     def _count_problem(self, line_number: int, count: int, width: int) -> str:
         if count < width:
@@ -457,10 +515,38 @@ def _csv_problem(message: str) -> str:
     return f"cannot split the record: {message}"
 
 
+def _ends_with_summary(path: Path, encoding: str, delimiter: str) -> bool:
+    """Whether the file's last non-blank record is a summary row ('Tổng cộng: 30 hồ sơ'), judged from
+    its last TAIL_BYTES: such a file is read record by record, which skips it."""
+    size = path.stat().st_size
+    with path.open("rb") as handle:
+        start = max(0, size - TAIL_BYTES)
+        if encoding == "utf-16":
+            bom = handle.read(2)
+            start = max(2, start + start % 2)  # code units start at even offsets, after the BOM
+            codec = "utf-16-le" if bom == codecs.BOM_UTF16_LE else "utf-16-be"
+        else:
+            codec = "utf-8" if encoding == "utf-8-sig" else encoding
+        handle.seek(start)
+        tail = handle.read().decode(codec, errors="replace")
+    lines = [line for line in tail.splitlines()[1 if start else 0 :] if line.strip()]
+    if not lines:
+        return False
+    try:
+        fields = next(csv.reader([lines[-1]], delimiter=delimiter), [])
+    except csv.Error:
+        return False
+    return summary_row(0, [nfc(value) for value in fields]) is not None
+
+
 def read_csv(path: Path, spec: DatasetSpec) -> CsvFile:
     """Open a landing CSV for `spec`, or raise UnreadableFileError saying why it cannot be read.
 
-    Only the first SAMPLE_BYTES are read here; rows are streamed by `CsvFile.rows()`.
+    The header is the first record, among the first HEADER_SCAN_RECORDS non-blank ones, that names at
+    least half of the spec's required columns; the records above it are title rows, skipped and
+    recorded. Without such a record the first non-blank record is taken for the header, and its
+    problems are reported. Only the first SAMPLE_BYTES (and the last TAIL_BYTES) are read here; rows
+    are streamed by `CsvFile.rows()`.
     """
     path = Path(path)
     with path.open("rb") as handle:
@@ -472,19 +558,45 @@ def read_csv(path: Path, spec: DatasetSpec) -> CsvFile:
         encoding = detect_encoding(sample, complete=complete)
     except EncodingNotDetectedError as error:
         raise UnreadableFileError(path, error.reason) from None
-    first = _first_line(_decode(sample, encoding, final=complete))
-    if first is None:
+    lines = _first_lines(_decode(sample, encoding, final=complete), HEADER_SCAN_RECORDS)
+    if not lines:
         reason = "no header row (the file holds only blank lines)"
         raise UnreadableFileError(path, reason if complete else reason + " in its first MiB")
-    delimiter = _sniff_delimiter(first, spec)
+    delimiter = _sniff_delimiter(lines, spec)
+    first: tuple[int, list[str]] | None = None
+    titles: list[tuple[int, str]] = []
+    header: tuple[int, list[str]] | None = None
     with closing(_records(path, encoding, delimiter)) as records:
         for line_number, fields, problem in records:
             if problem is not None:
-                raise UnreadableFileError(path, f"header row: {problem}")
+                if first is None:
+                    raise UnreadableFileError(path, f"header row: {problem}")
+                break
             assert fields is not None
             if _blank(fields):
                 continue
-            headers = [nfc(name).strip() for name in fields]
-            columns = _map_header(path, spec, headers)
-            return CsvFile(path, spec, encoding, delimiter, headers, columns, line_number)
-    raise UnreadableFileError(path, "no header row")
+            if first is None:
+                first = (line_number, fields)
+            if _is_header(fields, spec):
+                header = (line_number, fields)
+                break
+            titles.append((line_number, " ".join(nfc(value).strip() for value in fields if value.strip())))
+            if len(titles) >= HEADER_SCAN_RECORDS:
+                break
+    if first is None:
+        raise UnreadableFileError(path, "no header row")
+    line_number, fields = header or first
+    headers = [nfc(name).strip() for name in fields]
+    columns, substitutions = _map_header(path, spec, headers)
+    return CsvFile(
+        path,
+        spec,
+        encoding,
+        delimiter,
+        headers,
+        columns,
+        line_number,
+        substitutions=substitutions,
+        title_rows=titles if header is not None else [],
+        ends_with_summary=_ends_with_summary(path, encoding, delimiter),
+    )

@@ -10,17 +10,40 @@ from dataclasses import dataclass, field
 
 from cchc.sources.text import fold
 
-KINDS = ("text", "int", "decimal", "percent", "date", "datetime", "bool", "channel", "online_level", "unit_level")
+KINDS = (
+    "text",
+    "int",
+    "decimal",
+    "percent",
+    "date",
+    "datetime",
+    "bool",
+    "channel",
+    "online_level",
+    "unit_level",
+    "dossier_status",
+)
 
 
 @dataclass(frozen=True)
 class Column:
-    """A column of a dataset: its canonical name, the headers that name it, its type in staging."""
+    """A column of a dataset: its canonical name, the headers that name it, its type in staging.
+
+    `required`: a file without a header for it is refused (an indicator needs it); a required
+    column's values must be filled in, unless `may_be_empty` (a pending dossier has no result date
+    yet, but a file without the column would read every dossier as pending). `fallback`: another column of the dataset whose header stands in for this
+    one when a file has no header of its own for it (the return date for the result date), which the
+    reader reports. `pending_words`: status words written in this date column ('Đang xử lý') mean
+    no date yet rather than an unreadable value.
+    """
 
     name: str
     aliases: tuple[str, ...] = ()
     required: bool = True
     kind: str = "text"
+    fallback: str | None = None
+    pending_words: bool = False
+    may_be_empty: bool = False
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
@@ -28,6 +51,21 @@ class Column:
 
     def header_keys(self) -> set[str]:
         return {fold(self.name), *(fold(alias) for alias in self.aliases)}
+
+    @property
+    def label(self) -> str:
+        """The header a Vietnamese export gives the column, for messages."""
+        return self.aliases[0] if self.aliases else self.name
+
+    @property
+    def derived(self) -> tuple[str, ...]:
+        """Staging columns computed from this one: whether a date-time carries a time of day, the class
+        of a status."""
+        if self.kind == "datetime":
+            return (f"{self.name}_has_time",)
+        if self.kind == "dossier_status":
+            return (f"{self.name}_class",)
+        return ()
 
 
 @dataclass(frozen=True)
@@ -44,11 +82,14 @@ class DatasetSpec:
 
     def __post_init__(self) -> None:
         lookup: dict[str, str] = {}
+        names = {column.name for column in self.columns}
         for column in self.columns:
             for key in column.header_keys():
                 if key in lookup:
                     raise ValueError(f"header alias {key!r} names both {lookup[key]} and {column.name}")
                 lookup[key] = column.name
+            if column.fallback is not None and column.fallback not in names:
+                raise ValueError(f"{column.name}: fallback {column.fallback!r} is not a column of {self.name}")
         object.__setattr__(self, "_lookup", lookup)
 
     @property
@@ -59,27 +100,89 @@ class DatasetSpec:
     def required_names(self) -> list[str]:
         return [column.name for column in self.columns if column.required]
 
+    @property
+    def staged_names(self) -> list[str]:
+        """The dataset's columns in its staging table: each column, then what staging derives from it."""
+        return [name for column in self.columns for name in (column.name, *column.derived)]
+
+    def column(self, name: str) -> Column:
+        return next(column for column in self.columns if column.name == name)
+
     def canonical(self, header: str) -> str | None:
         """The column a source header names, or None if it names none of ours."""
         return self._lookup.get(fold(header))
 
 
+# Headers of the desks' exports and of the national portal's sync fields (MaHoSo, NgayTiepNhan,
+# NgayHenTra, NgayKetThucXuLy, NgayTra, TrangThaiHoSo ...: dates as yyyyMMddHHmmss, channel 1/2/3).
 DOSSIERS = DatasetSpec(
     name="dossiers",
     staging_table="staging.stg_one_stop__dossiers",
     columns=(
-        Column("dossier_id", ("Mã hồ sơ", "Số hồ sơ", "Ma HS")),
-        Column("unit_code", ("Mã đơn vị", "Mã ĐVHC", "Đơn vị"), required=False),
-        Column("procedure_code", ("Mã thủ tục", "Mã TTHC", "Thủ tục")),
-        Column("field", ("Lĩnh vực",)),
-        Column("channel", ("Hình thức nộp", "Kênh nộp", "Kênh thực hiện", "KenhThucHien"), kind="channel"),
-        Column("received_at", ("Ngày tiếp nhận", "Ngày nhận"), kind="datetime"),
-        Column("due_at", ("Ngày hẹn trả", "Hạn giải quyết"), kind="datetime"),
+        Column("dossier_id", ("Mã hồ sơ", "Số hồ sơ", "Ma HS", "MaHoSo")),
+        Column("unit_code", ("Mã đơn vị", "Mã ĐVHC", "Đơn vị", "MaDonVi"), required=False),
+        Column("procedure_code", ("Mã thủ tục", "Mã TTHC", "Thủ tục", "MaTTHC")),
+        Column("field", ("Lĩnh vực", "Tên lĩnh vực", "TenLinhVuc"), fallback="field_code"),
         Column(
-            "resolved_at", ("Ngày có kết quả", "Ngày giải quyết", "Ngày trả kết quả"), required=False, kind="datetime"
+            "channel",
+            ("Hình thức nộp", "Kênh nộp", "Kênh thực hiện", "KenhThucHien", "Hình thức tiếp nhận"),
+            kind="channel",
         ),
-        Column("returned_by_post", ("Trả kết quả qua BCCI", "Trả qua bưu chính"), required=False, kind="bool"),
+        Column(
+            "received_at",
+            ("Ngày tiếp nhận", "Ngày nhận", "Ngày nộp hồ sơ", "Ngày nộp", "NgayTiepNhan", "Ngày tiếp nhận hồ sơ"),
+            kind="datetime",
+        ),
+        Column(
+            "due_at",
+            ("Ngày hẹn trả", "Hạn giải quyết", "Ngày hẹn trả kết quả", "Hạn xử lý", "NgayHenTra"),
+            kind="datetime",
+        ),
+        # The day the result was ready: what early / on time / late are judged on. A file must have the
+        # column (empty while pending): without it every dossier would read as pending.
+        Column(
+            "resolved_at",
+            (
+                "Ngày có kết quả",
+                "Ngày giải quyết",
+                "Ngày kết thúc xử lý",
+                "Ngày hoàn thành",
+                "Ngày xử lý xong",
+                "NgayKetThucXuLy",
+            ),
+            kind="datetime",
+            fallback="returned_at",
+            pending_words=True,
+            may_be_empty=True,
+        ),
+        Column(
+            "returned_by_post",
+            ("Trả kết quả qua BCCI", "Trả qua bưu chính", "HinhThuc"),
+            required=False,
+            kind="bool",
+        ),
         Column("supplement_requests", ("Số lần yêu cầu bổ sung", "Số lần bổ sung"), required=False, kind="int"),
+        # Columns some exports add: kept in staging, used for checks, not needed by an indicator.
+        Column("unit_name", ("Đơn vị tiếp nhận", "Tên đơn vị", "Cơ quan tiếp nhận", "DonViXuLy"), required=False),
+        Column(
+            "procedure_name",
+            ("Tên thủ tục hành chính", "Tên thủ tục", "Tên TTHC", "TenTTHC"),
+            required=False,
+        ),
+        Column("field_code", ("Mã lĩnh vực", "MaLinhVuc"), required=False),
+        Column(
+            "returned_at",
+            ("Ngày trả kết quả", "Ngày trả", "Ngày trả hồ sơ", "NgayTra"),
+            required=False,
+            kind="datetime",
+            pending_words=True,
+        ),
+        Column(
+            "status",
+            ("Trạng thái", "Trạng thái hồ sơ", "Tình trạng", "TrangThaiHoSo"),
+            required=False,
+            kind="dossier_status",
+        ),
     ),
 )
 

@@ -21,7 +21,6 @@ from __future__ import annotations
 import math
 import re
 import warnings
-import zipfile
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -32,12 +31,16 @@ from typing import Any
 
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.datetime import from_excel
 from openpyxl.workbook.workbook import Workbook
 
 from cchc.sources.csv_reader import MalformedRowError, UnreadableFileError
 from cchc.sources.datasets import ONE_STOP_REPORT, Column, DatasetSpec
-from cchc.sources.header_map import HeaderMap
+from cchc.sources.file_forms import detect_form
+from cchc.sources.header_map import HeaderMap, Substitution, apply_fallbacks
+from cchc.sources.summary_rows import TrailingSummaries, title_warning
 from cchc.sources.text import fold, nfc
+from cchc.sources.workbooks import GridBook, read_html_tables, read_xls
 
 HEADER_SCAN_ROWS = 20
 """A table's header row is looked for this far down: exports put at most a few title rows above it."""
@@ -48,82 +51,33 @@ II06A_SCAN_ROWS = 40
 II06A_MAX_ROWS = 20_000
 """More rows than any form by commune or field has; beyond it the sheet is not read in full mode."""
 
-_ZIP_MAGIC = b"PK\x03\x04"
-_EMPTY_ZIP_MAGIC = b"PK\x05\x06"
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
-_OLE_SCAN_BYTES = 1 << 16
-_SNIFF_BYTES = 512
-_TEXT_BYTES = frozenset(range(32, 256)) - {127} | frozenset(b"\t\r\n")
-
-
 # --- opening a workbook -----------------------------------------------------------------------------
 
 
-def _sniff_container(path: Path) -> None:
-    """Refuse what is not an .xlsx zip before openpyxl does, with a reason staff can act on."""
-    try:
-        with path.open("rb") as handle:
-            head = handle.read(_SNIFF_BYTES)
-            if head.startswith(_OLE_MAGIC):
-                encrypted = _contains(handle, _ENCRYPTED_STREAM)
-    except OSError as error:
-        raise UnreadableFileError(path, f"cannot open the file: {error.strerror or error}") from None
-    if not head:
-        raise UnreadableFileError(path, "empty file")
-    if head.startswith(_OLE_MAGIC):
-        if encrypted:
-            raise UnreadableFileError(
-                path, "the workbook is password-protected (encrypted); remove the password in Excel and send it again"
-            )
+def spreadsheet_form(path: Path) -> str:
+    """'xlsx', 'xls' or 'html' as the file's bytes say, whatever its name; anything else is refused."""
+    form = detect_form(path)
+    if form == "text":
         raise UnreadableFileError(
-            path, "an old Excel 97-2003 (.xls) workbook, not an Excel .xlsx workbook; save it as 'Excel Workbook'"
+            path, "not an Excel .xlsx workbook (the file is plain text, perhaps a CSV file renamed .xlsx)"
         )
-    if head.startswith(_EMPTY_ZIP_MAGIC):
-        raise UnreadableFileError(path, "not an Excel .xlsx workbook (an empty zip archive)")
-    if not head.startswith(_ZIP_MAGIC):
-        raise UnreadableFileError(path, f"not an Excel .xlsx workbook ({_describe_content(head)})")
-
-
-def _contains(handle: Any, needle: bytes) -> bool:
-    """Whether an OLE compound file names `needle` (its directory may sit anywhere in the file)."""
-    handle.seek(0)
-    tail = b""
-    while chunk := handle.read(_OLE_SCAN_BYTES):
-        if needle in tail + chunk:
-            return True
-        tail = chunk[-len(needle) :]
-    return False
-
-
-def _describe_content(head: bytes) -> str:
-    if all(byte in _TEXT_BYTES for byte in head):
-        return "the file is plain text, perhaps a CSV file renamed .xlsx"
-    return f"it starts with bytes {head[:4].hex(' ')}, not a zip archive"
-
-
-def _zip_hint(path: Path) -> str:
-    """What a zip archive that openpyxl cannot read probably is."""
-    try:
-        with zipfile.ZipFile(path) as archive:
-            names = set(archive.namelist())
-            mimetype = archive.read("mimetype").decode("ascii", "replace") if "mimetype" in names else ""
-    except (zipfile.BadZipFile, OSError, KeyError):
-        return "a damaged or incomplete zip archive"
-    if "spreadsheet" in mimetype and "opendocument" in mimetype:
-        return "an OpenDocument spreadsheet (.ods); save it as 'Excel Workbook (.xlsx)'"
-    if "xl/workbook.bin" in names:
-        return "an Excel binary workbook (.xlsb); save it as 'Excel Workbook (.xlsx)'"
-    if "word/document.xml" in names:
-        return "a Word document"
-    if "xl/workbook.xml" not in names:
-        return "a zip archive without an Excel workbook inside"
-    return "a damaged Excel workbook"
+    if form == "json":
+        raise UnreadableFileError(path, "not an Excel .xlsx workbook (the file is JSON text)")
+    return form
 
 
 @contextmanager
-def _open_workbook(path: Path, *, read_only: bool, data_only: bool = True) -> Iterator[Workbook]:
-    """The workbook, closed afterwards; any failure to parse it is an UnreadableFileError."""
+def _open_workbook(
+    path: Path, *, read_only: bool, data_only: bool = True, form: str = "xlsx"
+) -> Iterator[Workbook | GridBook]:
+    """The workbook, closed afterwards; any failure to parse it is an UnreadableFileError. An .xls or
+    HTML-table file comes as a GridBook, which offers the part of openpyxl's interface used here."""
+    if form == "xls":
+        yield read_xls(path)
+        return
+    if form == "html":
+        yield read_html_tables(path)
+        return
     with path.open("rb") as handle:
         try:
             with warnings.catch_warnings():
@@ -132,20 +86,22 @@ def _open_workbook(path: Path, *, read_only: bool, data_only: bool = True) -> It
                 warnings.simplefilter("ignore", UserWarning)
                 workbook = load_workbook(handle, read_only=read_only, data_only=data_only, rich_text=False)
         except Exception as error:  # openpyxl raises many types for a damaged package
-            raise UnreadableFileError(path, f"not an Excel .xlsx workbook: {_zip_hint(path)} ({error})") from None
+            raise UnreadableFileError(
+                path, f"not an Excel .xlsx workbook: a damaged Excel workbook ({error})"
+            ) from None
         try:
             yield workbook
         finally:
             workbook.close()
 
 
-def _sheets_in_order(workbook: Workbook) -> list[Any]:
+def _sheets_in_order(workbook: Workbook | GridBook) -> list[Any]:
     """Visible sheets first: a hidden sheet is usually a lookup list, not the data."""
     sheets = list(workbook.worksheets)
     return [s for s in sheets if s.sheet_state == "visible"] + [s for s in sheets if s.sheet_state != "visible"]
 
 
-def _sheet_names(workbook: Workbook) -> str:
+def _sheet_names(workbook: Workbook | GridBook) -> str:
     return ", ".join(repr(name) for name in workbook.sheetnames)
 
 
@@ -245,10 +201,13 @@ def _describe_names(spec: DatasetSpec, names: Sequence[str]) -> str:
 
 @dataclass(frozen=True)
 class TableFile(HeaderMap):
-    """One worksheet of a tabular .xlsx whose header has been checked; `rows()` streams its records.
+    """One worksheet of a tabular workbook (.xlsx, .xls or an HTML table) whose header has been
+    checked; `rows()` streams its records.
 
     The attributes mirror `CsvFile` so the raw loader treats both alike; `encoding` and `delimiter`
-    are None because a workbook has neither.
+    are None because a workbook has neither. `form` is what the file is ('xlsx', 'xls', 'html'),
+    `title_rows` the rows above the header, and after `rows()` has run `summaries` holds the summary
+    rows it skipped at the end of the list.
     """
 
     path: Path
@@ -259,6 +218,10 @@ class TableFile(HeaderMap):
     columns: list[str | None]
     encoding: None = None
     delimiter: None = None
+    form: str = "xlsx"
+    substitutions: list[Substitution] = field(default_factory=list)
+    title_rows: list[tuple[int, str]] = field(default_factory=list)
+    summaries: TrailingSummaries = field(default_factory=TrailingSummaries, compare=False, repr=False)
     unknown_headers: list[str] = field(init=False)
 
     @property
@@ -266,19 +229,39 @@ class TableFile(HeaderMap):
         """The header's row number, under CsvFile's name."""
         return self.header_row
 
+    @property
+    def file_format(self) -> str:
+        return self.form
+
+    @property
+    def skipped(self) -> list[Any]:
+        return self.summaries.skipped
+
+    @property
+    def warnings(self) -> list[str]:
+        """File-level warnings: the header's, title rows skipped, and (after `rows()`) summary rows skipped."""
+        return self.header_warnings + title_warning(self.title_rows) + self.summaries.warnings()
+
     def rows(
         self, on_malformed: Callable[[MalformedRowError], None] | None = None
     ) -> Iterator[tuple[int, dict[str, str]]]:
         """Yield (Excel row number, {canonical column: displayed text}) per non-blank record.
 
-        A row whose known columns are all empty is skipped (spreadsheets end in formatted blank rows).
-        `on_malformed` is accepted for parity with `CsvFile.rows`: a worksheet row always splits into
-        cells, so it is never called.
+        A row whose known columns are all empty is skipped (spreadsheets end in formatted blank rows),
+        and so are the summary rows that end the list. A number in a date column is an Excel serial
+        date, read with the workbook's date system (1900 or 1904), unless it is a whole number of 8, 12
+        or 14 digits (yyyyMMdd[HHmm[ss]] typed into a cell). `on_malformed` is accepted for parity with
+        `CsvFile.rows`: a worksheet row always splits into cells, so it is never called.
         """
         del on_malformed
+        return self.summaries.filter(self._records())
+
+    def _records(self) -> Iterator[tuple[int, list[str], dict[str, str]]]:
+        kinds = {column.name: column.kind for column in self.spec.columns}
         positions = [(index, column) for index, column in enumerate(self.columns) if column is not None]
         first = self.header_row + 1
-        with _open_workbook(self.path, read_only=True) as workbook:
+        with _open_workbook(self.path, read_only=True, form=self.form) as workbook:
+            epoch = getattr(workbook, "epoch", EXCEL_1900_EPOCH)
             sheet = workbook[self.sheet_name]
             sheet.reset_dimensions()  # some exporters write a wrong <dimension>; read what is there
             cells = iter(sheet.iter_rows(min_row=first))
@@ -294,11 +277,32 @@ class TableFile(HeaderMap):
                     ) from None
                 row_number += 1
                 values = {
-                    column: (cell_text(row[index].value, row[index].number_format) if index < len(row) else "")
+                    column: (
+                        _value_text(row[index].value, row[index].number_format, kinds[column], epoch)
+                        if index < len(row)
+                        else ""
+                    )
                     for index, column in positions
                 }
                 if any(values.values()):
-                    yield row_number, values
+                    yield row_number, [cell_text(cell.value, cell.number_format) for cell in row], values
+
+
+EXCEL_1900_EPOCH = datetime(1899, 12, 30)
+_COMPACT_DATE_DIGITS = (8, 12, 14)
+_LAST_SERIAL = 2958465  # 31/12/9999
+
+
+def _value_text(value: object, number_format: str | None, kind: str, epoch: datetime) -> str:
+    """A cell's text for a column of `kind`: in a date column a number is a serial date of the workbook's
+    date system, unless its digits are a date typed as a number (20240415)."""
+    if kind in ("date", "datetime") and isinstance(value, int | float) and not isinstance(value, bool):
+        whole = float(value).is_integer()
+        if whole and len(str(int(value))) in _COMPACT_DATE_DIGITS:
+            return str(int(value))
+        if 0 < value <= _LAST_SERIAL:
+            return cell_text(from_excel(value, epoch), None)
+    return cell_text(value, number_format)
 
 
 @dataclass
@@ -307,16 +311,22 @@ class _HeaderCandidate:
     row: int
     headers: list[str]
     columns: list[str | None]
+    titles: list[tuple[int, str]] = field(default_factory=list)
 
     def required_found(self, spec: DatasetSpec) -> set[str]:
-        return set(self.columns) & set(spec.required_names)
+        """Required columns the header names, or names through their fallback."""
+        present = set(self.columns)
+        present |= {column.name for column in spec.columns if column.fallback and column.fallback in present}
+        return present & set(spec.required_names)
 
 
 def _scan_header(sheet: Any, spec: DatasetSpec) -> tuple[_HeaderCandidate | None, _HeaderCandidate | None, bool]:
-    """(first row naming enough required columns, row naming the most, whether any cell has a value)."""
+    """(first row naming enough required columns, row naming the most, whether any cell has a value);
+    a candidate keeps the non-empty rows above it as its title rows."""
     needed = max(1, math.ceil(len(spec.required_names) / 2))
     best: _HeaderCandidate | None = None
     seen_value = False
+    above: list[tuple[int, str]] = []
     for number, row in enumerate(sheet.iter_rows(min_row=1, max_row=HEADER_SCAN_ROWS), start=1):
         headers = [cell_text(cell.value, cell.number_format) for cell in row]
         while headers and not headers[-1]:
@@ -324,12 +334,14 @@ def _scan_header(sheet: Any, spec: DatasetSpec) -> tuple[_HeaderCandidate | None
         if not headers:
             continue
         seen_value = True
-        candidate = _HeaderCandidate(sheet.title, number, headers, [spec.canonical(h) if h else None for h in headers])
+        columns = [spec.canonical(h) if h else None for h in headers]
+        candidate = _HeaderCandidate(sheet.title, number, headers, columns, list(above))
         found = len(candidate.required_found(spec))
         if found >= needed:
             return candidate, candidate, True
         if found and (best is None or found > len(best.required_found(spec))):
             best = candidate
+        above.append((number, " ".join(text for text in headers if text)))
     return None, best, seen_value
 
 
@@ -360,13 +372,15 @@ def _check_duplicates(path: Path, candidate: _HeaderCandidate) -> None:
 def read_table_xlsx(path: Path, spec: DatasetSpec, sheet: str | None = None) -> TableFile:
     """Open a tabular landing workbook for `spec`, or raise UnreadableFileError saying why not.
 
-    The header is the first row within the first HEADER_SCAN_ROWS rows that names at least half of
-    the spec's required columns, so title rows above it are skipped. Without `sheet`, the first
-    sheet (visible ones first) with a complete header is used. Rows are streamed by `rows()`.
+    The workbook may be an .xlsx, an Excel 97-2003 .xls or an HTML table saved as a workbook; its
+    bytes decide which, not its name. The header is the first row within the first HEADER_SCAN_ROWS
+    rows that names at least half of the spec's required columns, so title rows above it are skipped
+    (and recorded). Without `sheet`, the first sheet (visible ones first) with a complete header is
+    used. Rows are streamed by `rows()`.
     """
     path = Path(path)
-    _sniff_container(path)
-    with _open_workbook(path, read_only=True) as workbook:
+    form = spreadsheet_form(path)
+    with _open_workbook(path, read_only=True, form=form) as workbook:
         if sheet is not None and sheet not in workbook.sheetnames:
             raise UnreadableFileError(path, f"no sheet named {sheet!r} (sheets: {_sheet_names(workbook)})")
         sheets = [workbook[sheet]] if sheet is not None else _sheets_in_order(workbook)
@@ -380,7 +394,19 @@ def read_table_xlsx(path: Path, spec: DatasetSpec, sheet: str | None = None) -> 
             if header is not None:
                 if set(spec.required_names) <= header.required_found(spec):
                     _check_duplicates(path, header)
-                    return TableFile(path, spec, header.sheet, header.row, header.headers, header.columns)
+                    columns = list(header.columns)
+                    substitutions = apply_fallbacks(spec, header.headers, columns)
+                    return TableFile(
+                        path,
+                        spec,
+                        header.sheet,
+                        header.row,
+                        header.headers,
+                        columns,
+                        form=form,
+                        substitutions=substitutions,
+                        title_rows=header.titles,
+                    )
                 incomplete = incomplete or header
             elif best is not None and (
                 closest is None or len(best.required_found(spec)) > len(closest.required_found(spec))
@@ -824,6 +850,14 @@ class II06aWorkbook:
     spec: DatasetSpec = field(default=ONE_STOP_REPORT, repr=False)
     encoding: None = None
     delimiter: None = None
+    form: str = "xlsx"
+    # The form's own total, heading and signature rows are its structure, read apart from its rows.
+    skipped: tuple[()] = ()
+    warnings: tuple[()] = ()
+
+    @property
+    def file_format(self) -> str:
+        return self.form
 
     @property
     def present_columns(self) -> list[str]:
@@ -975,8 +1009,8 @@ def read_ii06a(path: Path) -> II06aWorkbook:
     form's columns can be located is read.
     """
     path = Path(path)
-    _sniff_container(path)
-    with _open_workbook(path, read_only=True) as workbook:
+    form = spreadsheet_form(path)
+    with _open_workbook(path, read_only=True, form=form) as workbook:
         # Merged cells need openpyxl's full mode, which holds every cell in memory: refuse a big
         # table (a dossier export sent as the report, say) before loading it that way.
         for sheet in workbook.worksheets:
@@ -987,7 +1021,7 @@ def read_ii06a(path: Path) -> II06aWorkbook:
                     f"({II06A_MAX_ROWS}); is this a dossier list?",
                 )
     problems: list[str] = []
-    with _open_workbook(path, read_only=False) as workbook:
+    with _open_workbook(path, read_only=False, form=form) as workbook:
         for sheet in _sheets_in_order(workbook):
             grid = _grid(sheet)
             if not any(grid.row_texts(row) for row in range(1, grid.max_row + 1)):
@@ -998,7 +1032,7 @@ def read_ii06a(path: Path) -> II06aWorkbook:
             except _LayoutError as error:
                 problems.append(f"sheet {sheet.title!r}: {error}")
                 continue
-            return _read_form(path, sheet.title, grid, layout)
+            return _read_form(path, sheet.title, grid, layout, form)
     if all(problem.endswith("is empty") for problem in problems):
         raise UnreadableFileError(path, "empty workbook: no sheet holds any value")
     raise UnreadableFileError(
@@ -1008,11 +1042,11 @@ def read_ii06a(path: Path) -> II06aWorkbook:
     )
 
 
-def _read_form(path: Path, sheet_name: str, grid: _Grid, layout: _Layout) -> II06aWorkbook:
+def _read_form(path: Path, sheet_name: str, grid: _Grid, layout: _Layout, form: str = "xlsx") -> II06aWorkbook:
     rows, total, skipped = _read_rows(grid, layout)
     # Every row below the header: a total made only of uncalculated formulas looks like a text row.
     data_rows = range(layout.first_data_row, grid.max_row + 1)
-    if any(grid.raw(row, col) is None for row in data_rows for col in layout.count_columns.values()):
+    if form == "xlsx" and any(grid.raw(row, col) is None for row in data_rows for col in layout.count_columns.values()):
         with _open_workbook(path, read_only=False, data_only=False) as formulas:
             uncalculated = _formula_cells_without_values(formulas[sheet_name], grid, layout, data_rows)
         if uncalculated:
@@ -1042,4 +1076,5 @@ def _read_form(path: Path, sheet_name: str, grid: _Grid, layout: _Layout) -> II0
         total_row_number=total[0] if total else None,
         skipped_rows=skipped,
         _rows=rows,
+        form=form,
     )

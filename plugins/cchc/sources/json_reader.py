@@ -25,7 +25,7 @@ from typing import IO, Any, NoReturn
 
 from cchc.sources.csv_reader import MalformedRowError, UnreadableFileError
 from cchc.sources.datasets import DatasetSpec
-from cchc.sources.header_map import HeaderMap
+from cchc.sources.header_map import HeaderMap, Substitution, apply_fallbacks
 from cchc.sources.text import fold, nfc
 
 # The portal contract's item keys (see `cchc.sources.portal_api`), per dataset.
@@ -260,7 +260,15 @@ class JsonFile(HeaderMap):
     metadata: dict[str, Any]
     encoding: str = "utf-8"
     delimiter: str | None = None
+    substitutions: list[Substitution] = field(default_factory=list)
+    file_format: str = "json"
+    skipped: list[Any] = field(default_factory=list)
     unknown_headers: list[str] = field(init=False)
+
+    @property
+    def warnings(self) -> list[str]:
+        """File-level warnings: keys not read, and keys read in place of missing columns."""
+        return self.header_warnings
 
     def rows(
         self, on_malformed: Callable[[MalformedRowError], None] | None = None
@@ -338,11 +346,13 @@ def read_json(path: Path, spec: DatasetSpec) -> JsonFile:
     _check_metadata(path, metadata, count)
     source_headers = list(headers)
     columns = list(headers.values())
-    _check_columns(path, spec, source_headers, columns, count)
-    return JsonFile(path, spec, source_headers, columns, count, metadata)
+    substitutions = _check_columns(path, spec, source_headers, columns, count)
+    return JsonFile(path, spec, source_headers, columns, count, metadata, substitutions=substitutions)
 
 
-def _check_columns(path: Path, spec: DatasetSpec, headers: list[str], columns: list[str | None], count: int) -> None:
+def _check_columns(
+    path: Path, spec: DatasetSpec, headers: list[str], columns: list[str | None], count: int
+) -> list[Substitution]:
     first_seen: dict[str, str] = {}
     duplicates: list[str] = []
     for header, column in zip(headers, columns, strict=True):
@@ -354,13 +364,15 @@ def _check_columns(path: Path, spec: DatasetSpec, headers: list[str], columns: l
             first_seen[column] = header
     if duplicates:
         raise UnreadableFileError(path, "items name the same column twice: " + "; ".join(duplicates))
+    substitutions = apply_fallbacks(spec, headers, columns)
     if count == 0:
-        return  # a unit with no dossiers this quarter: nothing to load, nothing missing
-    missing = [column.name for column in spec.columns if column.required and column.name not in first_seen]
+        return substitutions  # a unit with no dossiers this quarter: nothing to load, nothing missing
+    missing = [column.name for column in spec.columns if column.required and column.name not in columns]
     if missing:
         portal_names = {canonical: key for key, canonical in PORTAL_KEYS.get(spec.name, {}).items()}
         shown = ", ".join(f"{portal_names[name]} ({name})" if name in portal_names else name for name in missing)
         raise UnreadableFileError(path, f"no item has the required keys: {shown}")
+    return substitutions
 
 
 def _check_metadata(path: Path, metadata: dict[str, Any], count: int) -> None:

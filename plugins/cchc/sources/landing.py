@@ -1,7 +1,11 @@
-"""The landing-zone contract: `<level>/<unit_code>/<YYYYQn>/<dataset>.<csv|xlsx|json>`.
+"""The landing-zone contract: `<level>/<unit_code>/<YYYYQn>/<dataset>.<csv|xls|xlsx|json>`.
 
 Discovery walks the whole tree so that a misplaced file is reported by name with the reason
-instead of being skipped in silence; files of other quarters are simply not this run's business.
+instead of being skipped in silence. Files of other quarters are not this run's business, and
+neither are the problems of files under another quarter's folder: the refresh of that quarter
+reports them. A misplaced file under no quarter folder is reported by every refresh. The extension
+only has to be one of these; what the file is, CSV text, an Excel workbook, an HTML table or JSON,
+its content decides (`cchc.sources.file_forms`).
 
 One file in a unit's quarter folder is not a dataset: `dossiers.statistics.json`, the portal's own
 counts of the quarter, written by `cchc fetch-portal` beside `dossiers.json`:
@@ -31,7 +35,7 @@ from cchc.quarters import Quarter
 from cchc.sources.datasets import DATASETS
 
 LEVELS = {"province": 2, "district": 3, "commune": 5}
-FORMATS = ("csv", "xlsx", "json")
+FORMATS = ("csv", "xls", "xlsx", "json")
 KNOWN_DATASETS = tuple(DATASETS)
 _QUARTER_RE = re.compile(r"^\d{4}Q[1-4]$")
 _SHA256_RE = re.compile(r"^[0-9a-f]{64}$")
@@ -100,7 +104,7 @@ def _placement(root: Path, path: Path) -> tuple[str, str, str, str, str] | Landi
     relative = path.relative_to(root).as_posix()
     parts = relative.split("/")
     if len(parts) != 4:
-        return LandingProblem(relative, "expected <level>/<unit_code>/<YYYYQn>/<dataset>.<csv|xlsx|json>")
+        return LandingProblem(relative, "expected <level>/<unit_code>/<YYYYQn>/<dataset>.<csv|xls|xlsx|json>")
     level, unit_code, quarter, filename = parts
     if level not in LEVELS:
         return LandingProblem(relative, f"unknown level {level!r}; expected one of {', '.join(LEVELS)}")
@@ -125,8 +129,17 @@ def parse_landing_path(root: Path, path: Path) -> LandingFile | LandingProblem:
     return LandingFile(path, relative, level, unit_code, quarter, stem, extension.lower())
 
 
+def quarter_of(relative_path: str) -> str | None:
+    """The quarter folder a landing path lies under (its first `YYYYQn` folder), or None."""
+    for part in relative_path.split("/")[:-1]:
+        if _QUARTER_RE.match(part):
+            return part
+    return None
+
+
 def discover(root: Path, quarter: Quarter) -> tuple[list[LandingFile], list[LandingProblem]]:
-    """This quarter's loadable files, and every problem anywhere in the landing zone."""
+    """This quarter's loadable files, and the problems of this quarter's folders and of files under
+    no quarter folder; a problem under another quarter's folder is that quarter's to report."""
     if not root.is_dir():
         raise FileNotFoundError(f"landing zone {root} does not exist")
     files: list[LandingFile] = []
@@ -136,12 +149,13 @@ def discover(root: Path, quarter: Quarter) -> tuple[list[LandingFile], list[Land
             continue
         if path.name == STATISTICS_FILE:
             problem = _statistics_problem(root, path, quarter)
-            if problem:
+            if problem and quarter_of(problem.relative_path) in (None, str(quarter)):
                 problems.append(problem)
             continue
         parsed = parse_landing_path(root, path)
         if isinstance(parsed, LandingProblem):
-            problems.append(parsed)
+            if quarter_of(parsed.relative_path) in (None, str(quarter)):
+                problems.append(parsed)
         elif parsed.quarter == str(quarter):
             files.append(parsed)
     return _drop_conflicts(files, problems)

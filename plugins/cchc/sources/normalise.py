@@ -8,12 +8,15 @@ quarantined row says "'31/02/2024' cannot be read" rather than only "received da
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 
 import pandas as pd
 
-from cchc.sources.datasets import DatasetSpec
+from cchc.sources.datasets import Column, DatasetSpec
+from cchc.sources.dossier_status import pending_word, status_class
 from cchc.sources.parse import (
+    has_time_of_day,
+    is_serial_text,
     parse_channel,
     parse_date,
     parse_datetime,
@@ -21,6 +24,8 @@ from cchc.sources.parse import (
     parse_int,
     parse_online_level,
     parse_percent,
+    parse_serial_date,
+    parse_serial_datetime,
     parse_unit_level,
     parse_yes_no,
 )
@@ -30,14 +35,17 @@ _PARSERS: dict[str, tuple[Parser, str]] = {
     "int": (parse_int, "a whole number"),
     "decimal": (parse_decimal, "a number such as 12 or 1.234,5"),
     "percent": (parse_percent, "a percentage such as 94 or 94%"),
-    "date": (parse_date, "a date dd/mm/yyyy or ISO"),
-    "datetime": (parse_datetime, "a date dd/mm/yyyy [HH:MM] or ISO"),
+    "date": (parse_date, "a date dd/mm/yyyy, yyyyMMdd or ISO"),
+    "datetime": (parse_datetime, "a date dd/mm/yyyy [HH:MM[:SS]], yyyyMMdd[HHmmss] or ISO"),
     "bool": (parse_yes_no, "Có / Không"),
     "channel": (parse_channel, "Trực tiếp / Trực tuyến / Bưu chính or 1 / 2 / 3"),
     "online_level": (parse_online_level, "Toàn trình / Một phần / Không or Mức độ 4 / 3 / 2"),
     "unit_level": (parse_unit_level, "Cấp xã / Cấp huyện / Cấp tỉnh"),
 }
+_SERIAL_PARSERS: dict[str, Parser] = {"date": parse_serial_date, "datetime": parse_serial_datetime}
 META_COLUMNS = ("_row_id", "file_id", "line_number", "source_level", "landing_unit_code")
+SerialColumns = Mapping[str, Collection[int]]
+"""For a date column, the files in which it holds nothing but Excel serial day numbers."""
 
 
 def _landing_unit_and_unit(typed: pd.DataFrame) -> pd.Series:
@@ -45,10 +53,56 @@ def _landing_unit_and_unit(typed: pd.DataFrame) -> pd.Series:
     return typed["landing_unit_code"].astype("string") + "/" + typed["unit_code"].astype("string")
 
 
+def _compared(a: str, b: str) -> Callable[[pd.DataFrame], pd.Series]:
+    """Column `a` as it is compared with `b`: by day when either value lacks a time of day, else as is
+    (a date-only result on the day of reception is not before the reception at 08:30)."""
+
+    def compute(typed: pd.DataFrame) -> pd.Series:
+        both_timed = (typed[f"{a}_has_time"] & typed[f"{b}_has_time"]).fillna(False).astype(bool)
+        return typed[a].where(both_timed, typed[a].dt.normalize())
+
+    return compute
+
+
+def _status_disagreement(typed: pd.DataFrame) -> pd.Series:
+    """Where the status column and the result date tell different stories: the status and what the
+    date says, e.g. "'Đã trả kết quả' / không có ngày có kết quả"; NA where they agree or there is no
+    status."""
+    status = typed["status"]
+    known = typed["status_class"]
+    has_result = typed["resolved_at"].notna()
+    said_resolved = known == "resolved"
+    unknown = status.notna() & known.isna()
+    disagrees = (said_resolved & ~has_result) | (known.isin(["pending", "stopped", "not_received"]) & has_result)
+    not_in_process = known.isin(["stopped", "not_received"]) & ~has_result
+    date_says = pd.Series("có ngày có kết quả / has a result date", index=typed.index, dtype="string")
+    date_says = date_says.mask(~has_result, "không có ngày có kết quả / no result date, counted as pending")
+    described = "'" + status + "' (" + known.fillna("unknown status") + "): " + date_says
+    return described.where((disagrees | unknown | not_in_process).fillna(False).astype(bool)).astype("string")
+
+
+def _status_word_in_dates(typed: pd.DataFrame) -> pd.Series:
+    """The status word written in a result-date column instead of a date, read as no result yet."""
+    words = pd.Series(pd.NA, index=typed.index, dtype="string")
+    for name in ("resolved_at", "returned_at"):
+        column = f"_{name}_word"
+        if column in typed:
+            words = words.fillna(typed[column])
+    return words
+
+
 # Columns only the expectation suites read (never staged): facts a one-row expectation cannot compute,
 # such as the II.06a totals added up again or the first file of the quarter that holds a dossier id.
 _CHECK_COLUMNS: dict[str, dict[str, Callable[[pd.DataFrame], pd.Series]]] = {
-    "dossiers": {"_first_file_with_id": lambda t: t.groupby("dossier_id")["file_id"].transform("min")},
+    "dossiers": {
+        "_first_file_with_id": lambda t: t.groupby("dossier_id")["file_id"].transform("min"),
+        "_resolved_at_compared": _compared("resolved_at", "received_at"),
+        "_received_at_compared_to_resolved": _compared("received_at", "resolved_at"),
+        "_due_at_compared": _compared("due_at", "received_at"),
+        "_received_at_compared_to_due": _compared("received_at", "due_at"),
+        "_status_disagreement": _status_disagreement,
+        "_status_word_in_date": _status_word_in_dates,
+    },
     "one_stop_report": {
         "_landing_unit_and_unit": _landing_unit_and_unit,
         "_received_parts": lambda t: t["received_online"] + t["received_direct_postal"] + t["received_carried_over"],
@@ -63,10 +117,15 @@ _CHECK_COLUMNS: dict[str, dict[str, Callable[[pd.DataFrame], pd.Series]]] = {
 RowProblems = dict[int, list[tuple[str, str]]]
 
 
-def normalise(raw: pd.DataFrame, spec: DatasetSpec) -> tuple[pd.DataFrame, RowProblems]:
+def normalise(
+    raw: pd.DataFrame, spec: DatasetSpec, serial_columns: SerialColumns | None = None
+) -> tuple[pd.DataFrame, RowProblems]:
     """Typed frame (same index) and parse problems keyed by `_row_id`.
 
-    `raw` holds the spec's columns as text plus the META_COLUMNS.
+    `raw` holds the spec's columns as text plus the META_COLUMNS. `serial_columns` names, per date
+    column, the files whose values in it are all Excel serial day numbers (decided over the whole
+    file, see `staging.serial_date_files`): there they are read as dates; anywhere else a number in
+    a date column is an error naming it.
     """
     typed = pd.DataFrame(index=raw.index)
     typed["_row_id"] = raw["_row_id"].astype("int64")
@@ -76,28 +135,62 @@ def normalise(raw: pd.DataFrame, spec: DatasetSpec) -> tuple[pd.DataFrame, RowPr
     typed["landing_unit_code"] = raw["landing_unit_code"]
 
     problems: RowProblems = defaultdict(list)
+    serial_columns = serial_columns or {}
     for column in spec.columns:
         text = raw[column.name].astype("string")
         if column.kind == "text":
             stripped = text.str.strip()
             typed[column.name] = stripped.mask(stripped == "")
             continue
+        if column.kind == "dossier_status":
+            stripped = text.str.strip()
+            typed[column.name] = stripped.mask(stripped == "")
+            typed[f"{column.name}_class"] = status_class(typed[column.name])
+            continue
+        if column.pending_words:
+            word = pending_word(text)
+            typed[f"_{column.name}_word"] = text.str.strip().where(word).astype("string")
+            text = text.mask(word, "")
         parser, expected = _PARSERS[column.kind]
-        parsed, bad = parser(text)
+        in_serial_file = typed["file_id"].isin(list(serial_columns.get(column.name, ())))
+        if in_serial_file.any():
+            parsed, bad = _parse_split(text, in_serial_file, parser, _SERIAL_PARSERS[column.kind])
+        else:
+            parsed, bad = parser(text)
         typed[column.name] = parsed
-        label = column.aliases[0] if column.aliases else column.name
-        for row_id, value in zip(typed.loc[bad, "_row_id"], raw.loc[bad, column.name], strict=True):
-            problems[int(row_id)].append(
-                (
-                    f"parse({column.name})",
-                    f"{label} ({column.name}): {value!r} không đọc được / cannot be read, expected {expected}",
-                )
-            )
+        if column.kind == "datetime":
+            typed[f"{column.name}_has_time"] = has_time_of_day(parsed)
+        _record_problems(problems, column, typed.loc[bad, "_row_id"], raw.loc[bad, column.name], expected)
     if "unit_code" in typed:
         typed["unit_code"] = _unit_codes(typed["unit_code"], raw["landing_unit_code"], spec.unit_is_landing)
     for name, compute in _CHECK_COLUMNS.get(spec.name, {}).items():
         typed[name] = compute(typed)
     return typed, problems
+
+
+def _parse_split(
+    text: pd.Series, serial: pd.Series, parser: Parser, serial_parser: Parser
+) -> tuple[pd.Series, pd.Series]:
+    """Rows of serial files through `serial_parser`, the others through `parser`, back in one column."""
+    by_serial, bad_serial = serial_parser(text[serial])
+    by_text, bad_text = parser(text[~serial])
+    parsed = pd.concat([by_serial, by_text]).reindex(text.index)
+    bad = pd.concat([bad_serial, bad_text]).reindex(text.index).astype(bool)
+    return parsed, bad
+
+
+def _record_problems(
+    problems: RowProblems, column: Column, row_ids: pd.Series, values: pd.Series, expected: str
+) -> None:
+    label = column.label
+    for row_id, value in zip(row_ids, values, strict=True):
+        reason = f"{label} ({column.name}): {value!r} không đọc được / cannot be read, expected {expected}"
+        if column.kind in _SERIAL_PARSERS and is_serial_text(pd.Series([value])).iloc[0]:
+            reason += (
+                "; a number in a date column is read as an Excel serial date only when every value of the "
+                "column in the file is one"
+            )
+        problems[int(row_id)].append((f"parse({column.name})", reason))
 
 
 def lower_first_files(typed: pd.DataFrame, first_files: Mapping[str, int]) -> None:

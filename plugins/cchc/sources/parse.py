@@ -53,7 +53,18 @@ _DATETIME_SHAPES: tuple[tuple[str, tuple[str, ...], bool], ...] = (
         ),
         False,
     ),
+    # The national portal's sync fields and dumps: yyyyMMdd, yyyyMMddHHmm, yyyyMMddHHmmss.
+    # One shape per length: strptime would read '202404150830' as 08:03:00 under %H%M%S.
+    (r"\d{14}$", ("%Y%m%d%H%M%S",), False),
+    (r"\d{12}$", ("%Y%m%d%H%M",), False),
+    (r"\d{8}$", ("%Y%m%d",), False),
 )
+
+# Excel's serial day numbers (days since 30/12/1899 in the 1900 system): the range read as dates in a
+# CSV column that holds nothing but numbers, 1990-01-01 to 2100-12-31.
+EXCEL_1900_EPOCH = pd.Timestamp("1899-12-30")
+PLAUSIBLE_SERIALS = (32874, 73415)
+_SERIAL = r"\d{5}(?:[.,]\d+)?"
 
 _GROUP = r"[1-9]\d{0,2}"
 # (pattern, grouping character to delete, whether ',' is the decimal mark), tried in this order.
@@ -168,7 +179,8 @@ def _by_hits_on_sample(text: pd.Series, formats: tuple[str, ...], utc: bool) -> 
 
 
 def parse_datetime(values: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Timestamps in Vietnam time from `dd/mm/yyyy[ HH:MM[:SS]]` (also `d/m/yyyy`, `-` or `.`) or ISO.
+    """Timestamps in Vietnam time from `dd/mm/yyyy[ HH:MM[:SS]]` (also `d/m/yyyy`, `-` or `.`), ISO
+    (`T` or a space, with or without an offset) or the portal's `yyyyMMdd[HHmm[ss]]`.
 
     `05/01/2018` is 5 January. Input without an offset is Vietnam local time; ISO input with an
     offset or `Z` is converted. Impossible dates and times (31/02/2024, 24:00) are bad, never
@@ -176,6 +188,37 @@ def parse_datetime(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     The result dtype is datetime64[us, Asia/Ho_Chi_Minh].
     """
     return _per_distinct(values, _datetimes)
+
+
+def has_time_of_day(parsed: pd.Series) -> pd.Series:
+    """Whether each timestamp carries a time of day (boolean, NA where missing). A value written
+    without a time is a calendar day, and so is one at exactly 00:00, which is how many systems write
+    a date-only value; such a value is compared with others by its day."""
+    local = parsed.dt.tz_localize(None) if parsed.dt.tz is not None else parsed
+    result = (local != local.dt.normalize()).astype("boolean")
+    return result.mask(parsed.isna())
+
+
+def is_serial_text(values: pd.Series) -> pd.Series:
+    """True where a text is a plausible Excel serial date number (`45383`, `45383.5`, `45383,354`)."""
+    text = _text(values)
+    shaped = text.str.fullmatch(_SERIAL).fillna(False).astype(bool)
+    number = pd.to_numeric(text.where(shaped).str.replace(",", ".", regex=False), errors="coerce")
+    low, high = PLAUSIBLE_SERIALS
+    return shaped & number.between(low, high + 1, inclusive="left").fillna(False).astype(bool)
+
+
+def parse_serial_datetime(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Excel serial day numbers of the 1900 system as Vietnam-local timestamps, rounded to the second;
+    text that is not a plausible serial is bad."""
+
+    def serials(text: pd.Series) -> pd.Series:
+        number = pd.to_numeric(text.str.replace(",", ".", regex=False).where(is_serial_text(text)), errors="coerce")
+        seconds = (number * 86400).round()
+        moments = EXCEL_1900_EPOCH + pd.to_timedelta(seconds, unit="s")
+        return moments.dt.tz_localize(TIMEZONE).astype(_DATETIME_DTYPE)
+
+    return _per_distinct(values, serials)
 
 
 def _numbers(text: pd.Series) -> pd.Series:
@@ -249,6 +292,12 @@ def parse_yes_no(values: pd.Series) -> tuple[pd.Series, pd.Series]:
 def parse_date(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Calendar dates (Asia/Ho_Chi_Minh) from the same formats as `parse_datetime`; a time part is dropped."""
     parsed, bad = parse_datetime(values)
+    return parsed.dt.tz_localize(None).dt.normalize(), bad
+
+
+def parse_serial_date(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Calendar dates from Excel serial day numbers (see `parse_serial_datetime`)."""
+    parsed, bad = parse_serial_datetime(values)
     return parsed.dt.tz_localize(None).dt.normalize(), bad
 
 

@@ -27,7 +27,7 @@ The portal's own counts of the same unit and quarter, which reconciliation compa
                     "received_postal": 13, "resolved": 32, "resolved_early": 24, "resolved_on_time": 8,
                     "resolved_late": 0, "pending": 8, "pending_overdue": 8, "returned_by_post": 11}}
 
-`counts` are whole numbers >= 0 counted as mart.unit_quarter_indicators counts them (DESIGN.md, by
+`counts` are whole numbers >= 0 counted as mart.unit_quarter_indicators counts them (docs/design.md, by
 Việt Nam calendar days): carried_over = received before the quarter and not resolved before it;
 received[_online|_direct|_postal] = received in the quarter (by channel); resolved[_early|_on_time|
 _late] = resolved in the quarter (result before, on, after the due day); pending[_overdue] = not

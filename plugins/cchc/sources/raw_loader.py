@@ -31,6 +31,8 @@ class FileLoad:
     status: str  # loaded | unchanged | rejected
     rows_read: int | None
     reason: str | None = None
+    rows_skipped: int = 0
+    warnings: tuple[str, ...] = ()
 
 
 def load_file(conn: psycopg.Connection, item: LandingFile) -> FileLoad:
@@ -38,8 +40,10 @@ def load_file(conn: psycopg.Connection, item: LandingFile) -> FileLoad:
     with conn.transaction():
         seen = fetch_all(conn, "raw/landing_file_version.sql", {"path": item.relative_path, "checksum": checksum})
     if seen and seen[0][1]:
-        file_id, _current, rows_read, reason = seen[0]
-        return FileLoad(item.relative_path, file_id, checksum, "unchanged", rows_read, reason)
+        file_id, _current, rows_read, reason, rows_skipped, warnings = seen[0]
+        return FileLoad(
+            item.relative_path, file_id, checksum, "unchanged", rows_read, reason, rows_skipped, tuple(warnings)
+        )
     known_id = seen[0][0] if seen else None
 
     spec = DATASETS[item.dataset]
@@ -47,20 +51,35 @@ def load_file(conn: psycopg.Connection, item: LandingFile) -> FileLoad:
         with conn.transaction():
             file_id = _register(conn, item, checksum, known_id)
             source = open_source(item, spec)
-            rows_read = _copy_records(conn, f"raw.{item.dataset}", spec.column_names, source, file_id)
+            rows_loaded = _copy_records(conn, f"raw.{item.dataset}", spec.column_names, source, file_id)
+            # Summary rows a reader skipped were read too: read = loaded + quarantined + skipped.
+            rows_skipped = len(source.skipped)
+            warnings = list(source.warnings)
             execute_file(
                 conn,
                 "raw/landing_file_loaded.sql",
                 {
                     "file_id": file_id,
-                    "rows_read": rows_read,
+                    "rows_read": rows_loaded + rows_skipped,
+                    "rows_skipped": rows_skipped,
+                    "warnings": warnings,
                     "encoding": source.encoding,
                     "delimiter": source.delimiter,
+                    "file_format": source.file_format,
                     "source_meta": json.dumps(source_meta(source), ensure_ascii=False),
                 },
             )
             _supersede_others(conn, item, file_id)
-        return FileLoad(item.relative_path, file_id, checksum, "loaded", rows_read)
+        return FileLoad(
+            item.relative_path,
+            file_id,
+            checksum,
+            "loaded",
+            rows_loaded + rows_skipped,
+            None,
+            rows_skipped,
+            tuple(warnings),
+        )
     except UnreadableFileError as error:
         with conn.transaction():
             file_id = _register(conn, item, checksum, known_id)

@@ -28,10 +28,18 @@ def execute_file(conn: psycopg.Connection, relative_path: str, params: dict[str,
 
 
 def execute_template(
-    conn: psycopg.Connection, relative_path: str, identifiers: dict[str, str], params: dict[str, Any] | None = None
+    conn: psycopg.Connection,
+    relative_path: str,
+    identifiers: dict[str, str],
+    params: dict[str, Any] | None = None,
+    *,
+    columns: dict[str, str] | None = None,
 ) -> psycopg.Cursor:
-    """Execute a file whose `{name}` placeholders are table names, quoted by `qualified`."""
-    statement = sql.SQL(read_sql(relative_path)).format(**{k: qualified(v) for k, v in identifiers.items()})
+    """Execute a file whose `{name}` placeholders are table names, quoted by `qualified`, or (`columns`)
+    column names, quoted as one identifier each."""
+    names = {k: qualified(v) for k, v in identifiers.items()}
+    names.update({k: sql.Identifier(v) for k, v in (columns or {}).items()})
+    statement = sql.SQL(read_sql(relative_path)).format(**names)
     cur = conn.cursor()
     cur.execute(statement, params or {})
     return cur
