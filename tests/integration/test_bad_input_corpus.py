@@ -45,7 +45,8 @@ class Kind:
     """Where a kind of bad input lies and what must become of it.
 
     outcome: quarantined (rows at `lines`, error), warning (rows at `lines`, loaded), rejected (the file
-    could not be read), read by content (loaded as the form `expect` names, whatever its name), misplaced (the file breaks the landing contract), no rows (read, nothing in it),
+    could not be read), read by content (loaded as the form `expect` names, whatever its name),
+    misplaced (the file breaks the landing contract), no rows (read, nothing in it),
     volume (plausible_volume_warnings), form differs (mart.one_stop_report_ii06a differences).
     """
 

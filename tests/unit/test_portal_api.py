@@ -22,7 +22,6 @@ from cchc.sources.landing import (
     STATISTICS_FILE,
     STATISTICS_MEASURES,
     LandingFile,
-    LandingProblem,
     discover,
     discover_statistics,
     parse_landing_path,

@@ -31,10 +31,10 @@ class Column:
 
     `required`: a file without a header for it is refused (an indicator needs it); a required
     column's values must be filled in, unless `may_be_empty` (a pending dossier has no result date
-    yet, but a file without the column would read every dossier as pending). `fallback`: another column of the dataset whose header stands in for this
-    one when a file has no header of its own for it (the return date for the result date), which the
-    reader reports. `pending_words`: status words written in this date column ('Đang xử lý') mean
-    no date yet rather than an unreadable value.
+    yet, but a file without the column would read every dossier as pending). `fallback`: another
+    column of the dataset whose header stands in for this one when a file has no header of its own
+    for it (the return date for the result date), which the reader reports. `pending_words`: status
+    words written in this date column ('Đang xử lý') mean no date yet rather than an unreadable value.
     """
 
     name: str
