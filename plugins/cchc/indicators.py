@@ -28,10 +28,16 @@ DOCS_DIR = PROJECT_ROOT / "docs"
 
 II06A = "Thông tư 01/2020/TT-VPCP, Biểu II.06a"
 COUNTING = "docs/design.md, Counting rules"
-NO_EXPORT = "no unit in this subtree sent a dossiers export for the quarter (no data, not zero)"
+NO_EXPORT = (
+    "no unit in this subtree sent a dossiers export for the quarter with a row that passed the checks "
+    "(no data, not zero)"
+)
 D766 = "Quyết định 766/QĐ-TTg"
 NO_CATALOGUE = "no procedure catalogue of the unit or a unit above it is in force (no data, not zero)"
-NO_SURVEY = "no unit in this subtree sent a surveys file for the quarter (no data, not zero)"
+NO_SURVEY = (
+    "no unit in this subtree sent a surveys file for the quarter with a response that passed the checks "
+    "(no data, not zero)"
+)
 
 
 @dataclass(frozen=True)
@@ -114,7 +120,9 @@ INDICATORS: tuple[Indicator, ...] = (
         "reporting_units",
         "Số đơn vị có tệp hồ sơ",
         "reporting units",
-        "units in this subtree (the unit included) with a loaded dossiers export for the quarter",
+        "units in this subtree (the unit included) whose dossiers export for the quarter was loaded with at "
+        "least one row that passed the checks, or with no row at all (a unit all of whose rows were rejected "
+        "does not report)",
         "count",
         COUNTING,
         "never NULL (0 when no unit reported)",

@@ -45,9 +45,8 @@ subtree as (
 ),
 
 reporting_units as (
-    select distinct unit_code
-    from raw.landing_file
-    where quarter = %(quarter)s and dataset = 'dossiers' and is_current and status = 'loaded'
+    select unit_code
+    from core.reporting_units(%(quarter)s, 'dossiers')
 ),
 
 -- The desks each row covers, among those that sent a dossiers file for the quarter.

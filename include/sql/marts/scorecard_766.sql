@@ -20,9 +20,8 @@ catalogue as (
 ),
 
 reporting_units as (
-    select distinct unit_code
-    from raw.landing_file
-    where quarter = %(quarter)s and dataset = 'dossiers' and is_current and status = 'loaded'
+    select unit_code
+    from core.reporting_units(%(quarter)s, 'dossiers')
 ),
 
 -- Dossiers received in the quarter whose procedure is toàn trình in the catalogue in force for their unit.

@@ -18,9 +18,8 @@ with units as (
 ),
 
 reporting_units as (
-    select distinct unit_code
-    from raw.landing_file
-    where quarter = %(quarter)s and dataset = 'dossiers' and is_current and status = 'loaded'
+    select unit_code
+    from core.reporting_units(%(quarter)s, 'dossiers')
 ),
 
 -- A reporting unit's own desk, by the counting rules in core.desk_counts() (local calendar days).

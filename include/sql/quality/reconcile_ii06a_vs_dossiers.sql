@@ -20,10 +20,15 @@ units as (
     where %(last_day)s::date between _valid_from and _valid_to
 ),
 
+-- Units that reported dossiers, per quarter up to this one (a file whose rows were all rejected does not count).
 dossier_files as (
-    select distinct quarter, unit_code
-    from raw.landing_file
-    where quarter <= %(quarter)s and dataset = 'dossiers' and is_current and status = 'loaded'
+    select q.quarter, r.unit_code
+    from (
+        select distinct quarter
+        from raw.landing_file
+        where quarter <= %(quarter)s and dataset = 'dossiers' and is_current and status = 'loaded'
+    ) as q
+    cross join lateral core.reporting_units(q.quarter, 'dossiers') as r
 ),
 
 -- How many desks a row covers, how many of them sent a dossiers file, and how many of those lack the

@@ -15,9 +15,8 @@ with indicators as (
 ),
 
 reporting_units as (
-    select distinct unit_code
-    from raw.landing_file
-    where quarter = %(quarter)s and dataset = 'dossiers' and is_current and status = 'loaded'
+    select unit_code
+    from core.reporting_units(%(quarter)s, 'dossiers')
 ),
 
 -- A unit's own desk, counted as the mart counts it (core.desk_counts, local calendar days).

@@ -42,7 +42,10 @@ def embedded_server(data_dir: Path | None = None, keep_running: bool = True) -> 
         warnings.simplefilter("ignore")
         import pgserver
 
-        return pgserver.get_server(data_dir or warehouse_dir(), cleanup_mode=None if keep_running else "stop")
+        folder = data_dir or warehouse_dir()
+        # pgserver creates the data folder but not its parent: a fresh checkout has no data/ yet.
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        return pgserver.get_server(folder, cleanup_mode=None if keep_running else "stop")
 
 
 def embedded_url(data_dir: Path | None = None, database: str = EMBEDDED_DATABASE) -> str:
