@@ -220,7 +220,7 @@ def test_chromium_shows_the_quality_report_offline(site, http_site, tmp_path):
     text = _Page(_chromium_dom(f"{http_site}/quality-report-2024Q2.html", tmp_path / "profile")).text
     for heading in (
         "CCHC data quality, 2024Q2",
-        "Rows per dataset (read = loaded + quarantined)",
+        "Rows per dataset (read = loaded + quarantined + skipped)",
         "Rejected rows by reason (quarantine.rejected_row)",
     ):
         assert heading in text, heading

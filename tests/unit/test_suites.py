@@ -152,6 +152,7 @@ def test_check_columns_name_the_first_file_that_holds_a_dossier_id():
         "_received_at_compared_to_due",
         "_status_disagreement",
         "_status_word_in_date",
+        "_file_warning",
     ]
     assert typed["_first_file_with_id"].tolist()[:3] == [7, 7, 7]
     assert pd.isna(typed["_first_file_with_id"].iloc[3])  # no id, nothing to compare
@@ -180,4 +181,4 @@ def test_check_columns_add_up_the_ii06a_figures_again():
     row = typed.iloc[0]
     assert (row["_received_parts"], row["_resolved_parts"], row["_resolved_plus_pending"]) == (9, 6, 9)
     assert pd.isna(row["_pending_parts"])  # a blank figure leaves the identity unchecked, not false
-    assert check_columns("surveys") == ()
+    assert check_columns("surveys") == ("_file_warning",)

@@ -17,7 +17,7 @@ from collections import Counter, defaultdict
 from contextvars import ContextVar
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 import psycopg
@@ -48,7 +48,7 @@ def quality_report(conn: psycopg.Connection, quarter: Quarter, province: str | N
         return None
     run_id, status, trigger, started_at, finished_at, message = runs[0]
     params = {"run_id": run_id, "quarter": str(quarter), "province": province, "day": quarter.last_day}
-    files = fetch_all(conn, "audit/quality_files.sql", params)
+    files = [FileRow(*row) for row in fetch_all(conn, "audit/quality_files.sql", params)]
     problems = fetch_all(conn, "audit/quality_landing_problems.sql", params)
     rejects = fetch_all(conn, "audit/quality_rejects_by_reason.sql", params)
     warnings = fetch_all(conn, "audit/quality_warnings.sql", params)
@@ -58,6 +58,7 @@ def quality_report(conn: psycopg.Connection, quarter: Quarter, province: str | N
         f"{title}\n{'=' * len(title)}",
         _run_section(run_id, status, trigger, started_at, finished_at, message),
         _files_section(files, problems),
+        _file_warnings_section(files),
         _rows_section(files),
         _rejects_section(rejects),
         _warnings_section(warnings),
@@ -142,36 +143,64 @@ def _run_section(
     return "\n".join(lines)
 
 
-def _files_section(files: list[tuple], problems: list[tuple]) -> str:
-    outcomes = Counter(outcome or "kept" for _path, _dataset, outcome, *_rest in files)
+class FileRow(NamedTuple):
+    """One row of audit/quality_files.sql."""
+
+    path: str
+    dataset: str
+    read_outcome: str | None
+    status: str
+    reason: str | None
+    rows_read: int | None
+    rows_loaded: int | None
+    rows_quarantined: int | None
+    duration_ms: int | None
+    rows_skipped: int
+    warnings: list[str]
+
+
+def _files_section(files: list[FileRow], problems: list[tuple]) -> str:
+    outcomes = Counter(f.read_outcome or "kept" for f in files)
     counts = ", ".join(f"{outcomes[o]} {o}" for o in (*READ_OUTCOMES, "kept") if outcomes[o])
     head = f"Files: {len(files)} ({counts or 'none'}); {len(problems)} not placed in the landing zone"
-    attention = [
-        [path, f"rejected: {reason}"] for path, _d, _o, status, reason, *_rest in files if status == "rejected"
-    ]
+    attention = [[f.path, f"rejected: {f.reason}"] for f in files if f.status == "rejected"]
     attention += [
-        [path, f"{quarantined} of {read} rows quarantined"]
-        for path, _d, _o, status, _r, read, _l, quarantined, _ms in sorted(files, key=lambda f: -(f[7] or 0))
-        if status == "loaded" and quarantined
+        [f.path, f"{f.rows_quarantined} of {f.rows_read} rows quarantined"]
+        for f in sorted(files, key=lambda f: -(f.rows_quarantined or 0))
+        if f.status == "loaded" and f.rows_quarantined
     ]
     attention += [[path, reason] for path, reason in problems]
     if not attention:
-        return f"{head}\nEvery file read cleanly."
+        warned = sum(bool(f.warnings) for f in files)
+        return f"{head}\nEvery file read cleanly" + (f" ({warned} with file warnings, below)." if warned else ".")
     return f"{head}\n{_table(attention[:TOP], ('file', 'problem'))}{_more(len(attention))}"
 
 
-def _rows_section(files: list[tuple]) -> str:
-    totals: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0])
-    for _path, dataset, _outcome, status, _reason, read, loaded, quarantined, duration_ms in files:
-        if status != "loaded":
+def _file_warnings_section(files: list[FileRow]) -> str:
+    """What a reader noticed about a file it loaded: columns not read or read in place of another,
+    title and summary rows skipped, a stated count that differs."""
+    rows = [[f.path, warning] for f in files if f.status == "loaded" for warning in f.warnings]
+    if not rows:
+        return "File warnings: none"
+    return (
+        f"File warnings (loaded, with something to know)\n{_table(rows[:TOP], ('file', 'warning'))}{_more(len(rows))}"
+    )
+
+
+def _rows_section(files: list[FileRow]) -> str:
+    totals: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0, 0])
+    for f in files:
+        if f.status != "loaded":
             continue
-        for i, value in enumerate((1, read, loaded, quarantined, duration_ms)):
-            totals[dataset][i] += value or 0
+        values = (1, f.rows_read, f.rows_loaded, f.rows_quarantined, f.rows_skipped, f.duration_ms)
+        for i, value in enumerate(values):
+            totals[f.dataset][i] += value or 0
     rows = [[dataset, *values] for dataset, values in sorted(totals.items())]
     if rows:
-        rows.append(["total", *(sum(row[i] for row in rows) for i in range(1, 6))])
-    table = _table(rows, ("dataset", "files", "read", "loaded", "quarantined", "read ms"), numeric=(1, 2, 3, 4, 5))
-    return f"Rows per dataset (read = loaded + quarantined)\n{table if rows else 'no rows were read'}"
+        rows.append(["total", *(sum(row[i] for row in rows) for i in range(1, 7))])
+    headers = ("dataset", "files", "read", "loaded", "quarantined", "skipped", "read ms")
+    table = _table(rows, headers, numeric=(1, 2, 3, 4, 5, 6))
+    return f"Rows per dataset (read = loaded + quarantined + skipped)\n{table if rows else 'no rows were read'}"
 
 
 def _rejects_section(rejects: list[tuple]) -> str:

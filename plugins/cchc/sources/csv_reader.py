@@ -30,7 +30,7 @@ from cchc.sources.datasets import Column, DatasetSpec
 
 # Imported for its side effect: it registers the 'tcvn3' and 'vni' codecs that detection and reading use.
 from cchc.sources.header_map import HeaderMap, Substitution, apply_fallbacks
-from cchc.sources.summary_rows import SummaryRow, TrailingSummaries, summary_row, title_warning
+from cchc.sources.summary_rows import SummaryRow, TrailingSummaries, summary_row
 from cchc.sources.text import nfc
 
 SAMPLE_BYTES = 1 << 20
@@ -441,9 +441,9 @@ class CsvFile(HeaderMap):
 
     @property
     def warnings(self) -> list[str]:
-        """File-level warnings: the header's (columns not read, read in place of others), title rows
-        skipped and, once `rows()` has run, summary rows skipped."""
-        return self.header_warnings + title_warning(self.title_rows) + self.summaries.warnings()
+        """File-level warnings: the header's (columns not read, read in place of others) and, once
+        `rows()` has run, a count a summary row states that differs from the rows read."""
+        return self.header_warnings + self.summaries.warnings()
 
     def rows(
         self, on_malformed: Callable[[MalformedRowError], None] | None = None

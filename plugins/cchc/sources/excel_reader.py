@@ -38,7 +38,7 @@ from cchc.sources.csv_reader import MalformedRowError, UnreadableFileError
 from cchc.sources.datasets import ONE_STOP_REPORT, Column, DatasetSpec
 from cchc.sources.file_forms import detect_form
 from cchc.sources.header_map import HeaderMap, Substitution, apply_fallbacks
-from cchc.sources.summary_rows import TrailingSummaries, title_warning
+from cchc.sources.summary_rows import TrailingSummaries
 from cchc.sources.text import fold, nfc
 from cchc.sources.workbooks import GridBook, read_html_tables, read_xls
 
@@ -239,8 +239,8 @@ class TableFile(HeaderMap):
 
     @property
     def warnings(self) -> list[str]:
-        """File-level warnings: the header's, title rows skipped, and (after `rows()`) summary rows skipped."""
-        return self.header_warnings + title_warning(self.title_rows) + self.summaries.warnings()
+        """File-level warnings: the header's, and (after `rows()`) a summary row's count that differs."""
+        return self.header_warnings + self.summaries.warnings()
 
     def rows(
         self, on_malformed: Callable[[MalformedRowError], None] | None = None

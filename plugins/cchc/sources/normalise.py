@@ -44,6 +44,8 @@ _PARSERS: dict[str, tuple[Parser, str]] = {
 }
 _SERIAL_PARSERS: dict[str, Parser] = {"date": parse_serial_date, "datetime": parse_serial_datetime}
 META_COLUMNS = ("_row_id", "file_id", "line_number", "source_level", "landing_unit_code")
+FILE_WARNING = "_file_warning"
+"""The row's file-level warnings (columns not read, read in place of others, a stated count that differs)."""
 SerialColumns = Mapping[str, Collection[int]]
 """For a date column, the files in which it holds nothing but Excel serial day numbers."""
 
@@ -165,6 +167,9 @@ def normalise(
         typed["unit_code"] = _unit_codes(typed["unit_code"], raw["landing_unit_code"], spec.unit_is_landing)
     for name, compute in _CHECK_COLUMNS.get(spec.name, {}).items():
         typed[name] = compute(typed)
+    # Every row carries its file's warnings, so that the suites report them where rows are reported.
+    warnings = raw["file_warnings"] if "file_warnings" in raw else pd.Series(pd.NA, index=raw.index)
+    typed[FILE_WARNING] = warnings.astype("string")
     return typed, problems
 
 
@@ -203,7 +208,7 @@ def lower_first_files(typed: pd.DataFrame, first_files: Mapping[str, int]) -> No
 
 def check_columns(dataset: str) -> tuple[str, ...]:
     """The columns `normalise` adds for `dataset`'s expectation suite only."""
-    return tuple(_CHECK_COLUMNS.get(dataset, {}))
+    return (*_CHECK_COLUMNS.get(dataset, {}), FILE_WARNING)
 
 
 def _unit_codes(codes: pd.Series, landing: pd.Series, fill_from_landing: bool) -> pd.Series:

@@ -91,22 +91,11 @@ class TrailingSummaries:
         self.skipped.extend(candidate for candidate, _line, _values in held)
 
     def warnings(self) -> list[str]:
-        """File-level warnings: each skipped row, and a stated count that differs from the rows read."""
-        found = []
-        for row in self.skipped:
-            found.append(f"dòng tổng bị bỏ qua / summary row skipped, not loaded: line {row.line} {row.text!r}")
-            if row.stated_count is not None and row.stated_count != self.rows_kept:
-                found.append(
-                    f"số dòng không khớp / line {row.line} states {row.stated_count} but the list has "
-                    f"{self.rows_kept} rows: rows may be missing from the export, or the total is out of date"
-                )
-        return found
-
-
-def title_warning(rows: Sequence[tuple[int, str]]) -> list[str]:
-    """One warning naming the title rows skipped above a header, e.g. the unit and the period."""
-    if not rows:
-        return []
-    shown = "; ".join(f"line {line} {text!r}" for line, text in rows[:6])
-    more = f" and {len(rows) - 6} more" if len(rows) > 6 else ""
-    return [f"dòng tiêu đề bị bỏ qua / title rows above the header skipped: {shown}{more}"]
+        """File-level warnings: a count a summary row states that differs from the rows read. (The rows
+        skipped are recorded as such, in the file's counts and its source_meta, not as warnings.)"""
+        return [
+            f"số dòng không khớp / line {row.line} ({row.text!r}) states {row.stated_count} but the list has "
+            f"{self.rows_kept} rows: rows may be missing from the export, or the total is out of date"
+            for row in self.skipped
+            if row.stated_count is not None and row.stated_count != self.rows_kept
+        ]
