@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from cchc.config import PROJECT_ROOT
-from cchc.generate.dossiers import generate_province
+from cchc.generate.dossiers import HEADERS, generate_province
 from cchc.generate.units import communes_of, districts_of
 from cchc.quarters import Quarter
 from cchc.sources.datasets import DATASETS
@@ -47,7 +47,8 @@ PROVINCE = "87"
 QUARTER = Quarter(2024, 2)
 BENCH_DATABASE = "cchc_bench"
 # The generated files' columns, in order (the bare table of the \copy reference holds them as text).
-COPY_COLUMNS = tuple(DATASETS["dossiers"].column_names)
+# The columns of the generated dossiers files, in their order: what `\copy` reads.
+COPY_COLUMNS = tuple(DATASETS["dossiers"].canonical(header) for header in HEADERS)
 PACKAGES = ("apache-airflow", "great-expectations", "pandas", "psycopg", "sqlalchemy", "pgserver")
 
 

@@ -181,7 +181,8 @@ def test_dossier_table_under_title_rows_with_real_dates_and_numeric_codes() -> N
     # The instructions sheet comes first and has no header; the data sheet is found.
     assert table.sheet_name == "Hồ sơ"
     assert table.header_row == 4
-    assert table.unknown_headers == ["STT", "Ghi chú"]
+    # A row number is left out on purpose and recorded; a clerk's note is a column no reader maps.
+    assert (table.not_loaded_headers, table.unknown_headers) == (["STT"], ["Ghi chú"])
     assert (table.encoding, table.delimiter) == (None, None)
     assert table.present_columns == [
         "dossier_id", "unit_code", "procedure_code", "field", "channel", "received_at", "due_at", "resolved_at",

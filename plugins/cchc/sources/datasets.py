@@ -25,6 +25,19 @@ KINDS = (
 )
 
 
+# Headers no dataset loads, on purpose, so not worth a warning: a list's row number, and the applicant's
+# personal data (name, address, phone, e-mail, identity number), which no indicator needs and the
+# warehouse does not keep. Folded (see `text.fold`).
+NOT_LOADED_HEADERS = frozenset(
+    fold(header)
+    for header in (
+        "STT", "TT", "Số TT", "Số thứ tự", "No", "Chủ hồ sơ", "ChuHoSo", "Người nộp", "Người nộp hồ sơ",
+        "Tên công dân", "Địa chỉ", "Số điện thoại", "SoDienThoai", "Điện thoại", "Email", "Fax", "CMND",
+        "CCCD", "Số CMND/CCCD", "Số giấy tờ", "MaDoiTuong", "LoaiDoiTuong", "Trích yếu", "TrichYeuHoSo",
+    )
+)  # fmt: skip
+
+
 @dataclass(frozen=True)
 class Column:
     """A column of a dataset: its canonical name, the headers that name it, its type in staging.

@@ -21,6 +21,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.datetime import CALENDAR_MAC_1904
 from openpyxl.writer.excel import ExcelWriter
 
 from cchc.sources.datasets import ONE_STOP_REPORT
@@ -136,16 +137,24 @@ def _width(values: Iterable[object]) -> float:
 
 
 def write_table_xlsx(
-    path: Path, headers: Sequence[str], rows: Iterable[Sequence[object]], *, title: str | None = None
+    path: Path,
+    headers: Sequence[str],
+    rows: Iterable[Sequence[object]],
+    *,
+    title: str | None = None,
+    dates_1904: bool = False,
 ) -> int:
     """Write one sheet: an optional title row and a blank row, the header, then `rows`; return rows written.
 
     Rows are streamed (openpyxl write-only mode), so a generator of 100k dossiers never sits in
     memory. Dates and naive date-times are stored as real Excel dates shown dd/mm/yyyy [hh:mm], as
     one-stop software exports them; strings, numbers, booleans and None are stored as they are.
+    `dates_1904` marks the workbook as using the 1904 date system (Excel for Mac's old default).
     """
     path = Path(path)
     workbook = _new_workbook(write_only=True)
+    if dates_1904:
+        workbook.epoch = CALENDAR_MAC_1904
     sheet = workbook.create_sheet("Sheet1")
     for index, header in enumerate(headers, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = _width([header, "00/00/0000 00:00"])

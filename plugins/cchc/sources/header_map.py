@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from cchc.sources.datasets import DatasetSpec
+from cchc.sources.datasets import NOT_LOADED_HEADERS, DatasetSpec
+from cchc.sources.text import fold
 
 
 @dataclass(frozen=True)
@@ -46,8 +47,18 @@ class HeaderMap:
     substitutions: list[Substitution]
 
     def __post_init__(self) -> None:
-        unknown = [h for h, c in zip(self.source_headers, self.columns, strict=True) if h and c is None]
+        unmapped = [h for h, c in zip(self.source_headers, self.columns, strict=True) if h and c is None]
+        unknown = [h for h in unmapped if fold(h) not in NOT_LOADED_HEADERS]
         object.__setattr__(self, "unknown_headers", unknown)
+
+    @property
+    def not_loaded_headers(self) -> list[str]:
+        """Headers left out on purpose (a row number, the applicant's personal data): recorded, not warned."""
+        return [
+            h
+            for h, c in zip(self.source_headers, self.columns, strict=True)
+            if h and c is None and fold(h) in NOT_LOADED_HEADERS
+        ]
 
     @property
     def present_columns(self) -> list[str]:

@@ -37,6 +37,8 @@ def source_meta(source: Any) -> dict[str, Any] | None:
     table, the title rows above its header and the summary rows it skipped."""
     names = ("title", "reporting_unit", "period_label", "period_start", "period_end", "sheet_name")
     meta = {name: getattr(source, name) for name in names if getattr(source, name, None) is not None}
+    if getattr(source, "not_loaded_headers", None):
+        meta["columns_not_loaded"] = list(source.not_loaded_headers)
     if getattr(source, "title_rows", None):
         meta["title_rows"] = [{"line": line, "text": text} for line, text in source.title_rows]
     if getattr(source, "skipped", None):
