@@ -258,9 +258,11 @@ def build_parser() -> argparse.ArgumentParser:
     gen.add_argument("--seed", type=int, default=20240101)
     gen.add_argument(
         "--formats",
-        choices=("mixed", "csv"),
+        choices=("mixed", "realistic", "csv"),
         default="mixed",
-        help="mixed: each desk exports as its software does (UTF-8, Windows-1258, TCVN3, VNI, xlsx...); csv: UTF-8",
+        help="mixed: each desk exports as its software does (UTF-8, Windows-1258, TCVN3, VNI, xlsx...); "
+        "realistic: about half the desks in the forms of real exports (.xls, HTML saved as .xls, UTF-16 text, the "
+        "portal's sync fields, title and total rows, serial dates); csv: UTF-8",
     )
     gen.add_argument("--dataset", action="append", choices=sorted(DATASETS), help="only these datasets (repeatable)")
     gen.add_argument("--scenario", help="write a named scenario reproducing a seed article instead")

@@ -77,9 +77,10 @@ def test_it_counts_files_by_what_reading_did_and_lists_the_problems(report):
 
 
 def test_it_balances_rows_per_dataset(report):
-    _row(report, r"^dossiers\s+4\s+15\s+11\s+4\s+\d+$")
-    _row(report, r"^surveys\s+1\s+3\s+2\s+1\s+\d+$")
-    _row(report, r"^total\s+5\s+18\s+13\s+5\s+\d+$")
+    # files, read, loaded, quarantined, skipped (summary rows: none here), read ms
+    _row(report, r"^dossiers\s+4\s+15\s+11\s+4\s+0\s+\d+$")
+    _row(report, r"^surveys\s+1\s+3\s+2\s+1\s+0\s+\d+$")
+    _row(report, r"^total\s+5\s+18\s+13\s+5\s+0\s+\d+$")
 
 
 def test_it_lists_rejects_by_reason_with_an_example_line(report):
@@ -110,7 +111,7 @@ def test_a_province_sees_only_its_units_files(warehouse):
     out = dong_thap.stdout
     assert out.startswith("CCHC data quality, 2024Q2, province 87\n")
     _row(out, r"^Files: 1 \(1 unchanged\); 0 not placed in the landing zone$")
-    _row(out, r"^dossiers\s+1\s+2\s+1\s+1\s+\d+$")
+    _row(out, r"^dossiers\s+1\s+2\s+1\s+1\s+0\s+\d+$")
     _row(out, r"^dossiers\s+1\s+Hình thức nộp \(channel\): 'Điện thoại' .*commune/30001/2024Q2/dossiers\.csv:3$")
     assert "'Fax'" not in out and "more than 5 supplement requests" not in out
 

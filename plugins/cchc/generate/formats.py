@@ -28,7 +28,7 @@ from cchc.generate.dossiers import DATETIME_FORMAT, derive_seed
 from cchc.sources.datasets import DatasetSpec
 
 DATE_FORMAT = "%d/%m/%Y"
-MODES = ("mixed", "csv")
+MODES = ("mixed", "csv", "realistic")
 
 Cell = str | int | float | date | datetime | None
 
@@ -45,6 +45,7 @@ class FileFormat:
     line_end: str = "\n"
     ascii_headers: bool = False  # headers without diacritics, as typed on a keyboard without Vietnamese input
     nfd: bool = False  # every text in decomposed form
+    real_form: str | None = None  # a form of `cchc.generate.real_exports`, which writes the whole file
 
 
 CSV_UTF8 = FileFormat("csv-utf8", "csv")
@@ -74,14 +75,44 @@ COMMUNE_FORMATS: tuple[tuple[FileFormat, int], ...] = (
 )
 DISTRICT_FORMATS: tuple[tuple[FileFormat, int], ...] = ((CSV_UTF8, 60), (CSV_UTF8_BOM, 15), (XLSX, 25))
 
+# "realistic" mode: about half the desks write one of the forms of real exports (see
+# `cchc.generate.real_exports`: .xls, HTML saved as .xls, UTF-16 text, the portal's sync fields, a CSV
+# with title and total rows, serial dates), the other half what "mixed" gives them.
+REAL_FORMS = {
+    name: FileFormat(name, extension, real_form=name)
+    for name, extension in (
+        ("xls-biff", "xls"),
+        ("html-xls", "xls"),
+        ("unicode-text", "csv"),
+        ("portal-sync", "csv"),
+        ("csv-titled", "csv"),
+        ("xlsx-serial", "xlsx"),
+        ("csv-serial", "csv"),
+    )
+}
+REALISTIC_COMMUNE_FORMATS: tuple[tuple[FileFormat, int], ...] = (
+    *((file_format, 7) for file_format in REAL_FORMS.values()),
+    *((file_format, weight // 2) for file_format, weight in COMMUNE_FORMATS),
+)
+REALISTIC_DISTRICT_FORMATS: tuple[tuple[FileFormat, int], ...] = (
+    (REAL_FORMS["xls-biff"], 30),
+    (REAL_FORMS["html-xls"], 30),
+    (CSV_UTF8, 40),
+)
+FORMATS.update(REAL_FORMS)
+
 
 def format_for(level: str, unit_code: str, mode: str = "mixed") -> FileFormat:
-    """The format a desk exports its dossiers in: plain UTF-8 CSV in "csv" mode, else its vendor's."""
+    """The format a desk exports its dossiers in: plain UTF-8 CSV in "csv" mode, else its vendor's (in
+    "realistic" mode, often one of the real exports' forms)."""
     if mode not in MODES:
         raise ValueError(f"unknown formats mode {mode!r}; expected one of {MODES}")
     if mode == "csv" or level not in ("commune", "district"):
         return CSV_UTF8
-    table = COMMUNE_FORMATS if level == "commune" else DISTRICT_FORMATS
+    if mode == "realistic":
+        table = REALISTIC_COMMUNE_FORMATS if level == "commune" else REALISTIC_DISTRICT_FORMATS
+    else:
+        table = COMMUNE_FORMATS if level == "commune" else DISTRICT_FORMATS
     draw = random.Random(derive_seed("file-format", level, unit_code)).random() * sum(w for _, w in table)
     for file_format, weight in table:
         draw -= weight

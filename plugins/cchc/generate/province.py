@@ -54,6 +54,7 @@ from cchc.generate.oversight import (
     plan_rows,
     procedure_rows,
 )
+from cchc.generate.real_exports import write_real_export
 from cchc.generate.surveys import HEADERS as SURVEY_HEADERS
 from cchc.generate.surveys import SURVEYS_STEM, survey_rows
 from cchc.generate.units import AdminUnit, communes_of, districts_of, find_unit, merge_renames
@@ -68,9 +69,10 @@ TEXT_NUMBERS_SHARE = 0.2  # districts whose staff type the II.06a counts as text
 class GenerationSummary:
     """What `generate_province` wrote; JSON-clean through `as_dict`.
 
-    `files`, `rows`, `received`, `carried_over` and `pending_at_end` count the `dossiers` files;
-    `dataset_files` and `dataset_rows` count every dataset (data rows, headers and titles excluded),
-    `dossier_formats` the dossier files per file format.
+    `files`, `rows`, `received`, `carried_over` and `pending_at_end` count the `dossiers` files (those
+    of `lead_in` included: the quarter before the first, written when II.06a forms are, whose period
+    starts in it); `dataset_files` and `dataset_rows` count every dataset (data rows, headers and titles
+    excluded), `dossier_formats` the dossier files per file format.
     """
 
     province_code: str
@@ -82,6 +84,7 @@ class GenerationSummary:
     carried_over: int
     pending_at_end: int
     formats: str = "csv"
+    lead_in: str | None = None
     dataset_files: dict[str, int] = field(default_factory=dict)
     dataset_rows: dict[str, int] = field(default_factory=dict)
     dossier_formats: dict[str, int] = field(default_factory=dict)
@@ -98,6 +101,7 @@ class _Tally:
     received: int = 0
     carried_over: int = 0
     pending_at_end: int = 0
+    lead_in: str | None = None
 
     def add(self, dataset: str, rows: int) -> None:
         self.files[dataset] += 1
@@ -160,8 +164,22 @@ def _write_dossiers(
                 pending.append(dossier)
             yield dossier.values(as_of)
 
+    def tracked() -> Iterator[Dossier]:
+        for dossier in dossiers:
+            if dossier.pending_at(as_of):
+                pending.append(dossier)
+            yield dossier
+
     title = f"Danh sách hồ sơ thủ tục hành chính - {unit.name} - {_quarter_title(quarter)}"
-    _, count = write_table(run.folder(unit, quarter), "dossiers", HEADERS, rows(), file_format, title=title)
+    # A desk's export of the quarter replaces any earlier one, whatever its form (one file a dataset).
+    for earlier in run.folder(unit, quarter).glob("dossiers.*"):
+        if earlier.suffix.lower() in (".csv", ".xls", ".xlsx") and earlier.name.count(".") == 1:
+            earlier.unlink()
+    if file_format.real_form is not None:
+        folder = run.folder(unit, quarter)
+        _, count = write_real_export(file_format.real_form, folder, unit, quarter, tracked(), as_of)
+    else:
+        _, count = write_table(run.folder(unit, quarter), "dossiers", HEADERS, rows(), file_format, title=title)
     tally.add("dossiers", count)
     tally.formats[file_format.name] += 1
     tally.received += count - carried
@@ -171,8 +189,16 @@ def _write_dossiers(
 
 
 def _desk(run: _Run, unit: AdminUnit, wanted: Sequence[Quarter], tally: _Tally, book: ReportBook | None) -> None:
-    """Every file of one desk: its dossiers, and a commune's surveys and plans."""
+    """Every file of one desk: its dossiers, and a commune's surveys and plans. With II.06a forms, the
+    dossiers of the quarter before the first one are written too: the first form's period starts in it
+    (15 December for a Q1 form), so that quarter's file is what the form is reconciled against."""
     written = [q for q in wanted if unit.valid_on(q.first_day)]
+    if not written:
+        return
+    exported = list(written)
+    if book is not None and run.wants("dossiers") and unit.valid_on(written[0].previous.first_day):
+        tally.lead_in = str(written[0].previous)
+        exported.insert(0, written[0].previous)
     if run.wants("dossiers") or book is not None:
         file_format = format_for(unit.level, unit.code, run.mode)
         start = written[0]
@@ -185,7 +211,7 @@ def _desk(run: _Run, unit: AdminUnit, wanted: Sequence[Quarter], tally: _Tally, 
             fresh: Iterable[Dossier] = received_in(unit, quarter, run.per_unit_quarter, run.seed, run.catalogue)
             if book is not None:
                 fresh = book.observe(unit, written, fresh)
-            if quarter in written and run.wants("dossiers"):
+            if quarter in exported and run.wants("dossiers"):
                 carry = _write_dossiers(run, unit, quarter, file_format, chain(carry, fresh), len(carry), tally)
             else:
                 as_of = datetime.combine(quarter.end_exclusive, time())
@@ -300,7 +326,9 @@ def generate_province(
     communes from 2025Q3). `districts` restricts the run to those districts and their communes, which
     leaves no unit after the reform. `per_unit_quarter` is the mean number of dossiers a pre-reform
     commune receives in a quarter (districts receive twice that, post-reform communes three times).
-    `formats` is "mixed" (each desk in its vendor's format) or "csv" (plain UTF-8 CSV); `datasets`
+    `formats` is "mixed" (each desk in its vendor's format), "realistic" (about half the desks in the forms
+    of real exports: .xls, HTML saved as .xls, UTF-16 text, the portal's sync fields, title and total
+    rows, serial dates) or "csv" (plain UTF-8 CSV); `datasets`
     limits what is written (default: all of `ALL_DATASETS`); `catalogue` is "full" (the reference
     file) or "core" (its everyday procedures), by default "core" in "csv" mode and "full" otherwise.
     """
@@ -350,6 +378,7 @@ def generate_province(
         carried_over=tally.carried_over,
         pending_at_end=tally.pending_at_end,
         formats=formats,
+        lead_in=tally.lead_in,
         dataset_files={name: tally.files[name] for name in ALL_DATASETS if name in chosen},
         dataset_rows={name: tally.rows[name] for name in ALL_DATASETS if name in chosen},
         dossier_formats=dict(sorted(tally.formats.items())),

@@ -247,8 +247,8 @@ class TableFile(HeaderMap):
     ) -> Iterator[tuple[int, dict[str, str]]]:
         """Yield (Excel row number, {canonical column: displayed text}) per non-blank record.
 
-        A row whose known columns are all empty is skipped (spreadsheets end in formatted blank rows),
-        and so are the summary rows that end the list. A number in a date column is an Excel serial
+        A row without any value is skipped (spreadsheets end in formatted blank rows), and so are the
+        summary rows that end the list. A number in a date column is an Excel serial
         date, read with the workbook's date system (1900 or 1904), unless it is a whole number of 8, 12
         or 14 digits (yyyyMMdd[HHmm[ss]] typed into a cell). `on_malformed` is accepted for parity with
         `CsvFile.rows`: a worksheet row always splits into cells, so it is never called.
@@ -284,8 +284,11 @@ class TableFile(HeaderMap):
                     )
                     for index, column in positions
                 }
-                if any(values.values()):
-                    yield row_number, [cell_text(cell.value, cell.number_format) for cell in row], values
+                texts = [cell_text(cell.value, cell.number_format) for cell in row]
+                # Only a row with no value at all is blank: one with values under columns we do not read
+                # only (a total row whose label sits in the STT column) is still a row, and is reported.
+                if any(texts):
+                    yield row_number, texts, values
 
 
 EXCEL_1900_EPOCH = datetime(1899, 12, 30)
