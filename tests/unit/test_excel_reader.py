@@ -87,6 +87,25 @@ def test_district_form_without_its_number_row_is_located_by_the_merged_header(tm
     assert form.total_row == expected.total_row
 
 
+@pytest.mark.parametrize(("name", "form"), [("ii06a_web_export.xls", "html"), ("ii06a_excel97.xls", "xls")])
+def test_the_same_form_saved_as_html_or_excel_97_reads_as_the_xlsx_does(name: str, form: str) -> None:
+    # The web apps' "Xuất Excel" (an HTML table with rowspan/colspan, named .xls) and Excel 97-2003 (BIFF
+    # with merged ranges) hold the cells of ii06a_district_2020q1.xlsx: they read to its rows, total and period.
+    read = read_ii06a(fixture(name))
+    expected = read_ii06a(fixture("ii06a_district_2020q1.xlsx"))
+    assert read.file_format == form
+    assert (read.title, read.reporting_unit, read.period_label) == (
+        expected.title,
+        "UBND huyện Hồng Ngự",
+        "Quý I năm 2020",
+    )
+    assert (read.period_start, read.period_end) == (date(2019, 12, 15), date(2020, 3, 14))
+    assert (read.header_row, read.number_row) == (6, 9)
+    assert list(read.rows()) == list(expected.rows())
+    assert (read.total_row_number, read.total_row) == (15, expected.total_row)
+    assert read.skipped_rows == expected.skipped_rows
+
+
 def test_rows_sum_to_the_total_row() -> None:
     form = read_ii06a(fixture("ii06a_district_2020q1.xlsx"))
     assert form.total_row is not None
