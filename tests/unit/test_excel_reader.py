@@ -561,3 +561,23 @@ def test_writer_is_byte_identical_across_runs_and_processes(tmp_path: Path) -> N
 )
 def test_cell_text(value: object, number_format: str | None, text: str) -> None:
     assert cell_text(value, number_format) == text
+
+
+# --- numbers in date columns ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "kind", "epoch", "text"),
+    [
+        (45383.354166667, "datetime", datetime(1899, 12, 30), "01/04/2024 08:30"),  # serial, 1900 system
+        (43921.354166667, "datetime", datetime(1904, 1, 1), "01/04/2024 08:30"),  # the same day, 1904 system
+        (45383, "date", datetime(1899, 12, 30), "01/04/2024"),
+        (20240402, "datetime", datetime(1899, 12, 30), "20240402"),  # yyyyMMdd typed into a number cell
+        (20240402083000, "datetime", datetime(1899, 12, 30), "20240402083000"),
+        (45383, "int", datetime(1899, 12, 30), "45383"),  # a number in a column that is not a date
+    ],
+)
+def test_numbers_in_a_date_column_are_serial_dates_of_the_workbook(value, kind, epoch, text) -> None:
+    from cchc.sources.excel_reader import _value_text
+
+    assert _value_text(value, "General", kind, epoch) == text

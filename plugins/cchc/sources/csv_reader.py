@@ -529,14 +529,14 @@ def _ends_with_summary(path: Path, encoding: str, delimiter: str) -> bool:
             codec = "utf-8" if encoding == "utf-8-sig" else encoding
         handle.seek(start)
         tail = handle.read().decode(codec, errors="replace")
-    lines = [line for line in tail.splitlines()[1 if start else 0 :] if line.strip()]
-    if not lines:
-        return False
-    try:
-        fields = next(csv.reader([lines[-1]], delimiter=delimiter), [])
-    except csv.Error:
-        return False
-    return summary_row(0, [nfc(value) for value in fields]) is not None
+    for line in reversed(tail.splitlines()[1 if start else 0 :]):
+        try:
+            fields = next(csv.reader([line], delimiter=delimiter), [])
+        except csv.Error:
+            return False
+        if not _blank(fields):  # padding rows (';;;;') after the total are blank too
+            return summary_row(0, [nfc(value) for value in fields]) is not None
+    return False
 
 
 def read_csv(path: Path, spec: DatasetSpec) -> CsvFile:

@@ -24,6 +24,12 @@ _TOTAL_LABEL = re.compile(
     r"(?:_(?:la_)?(?P<count>\d{1,7})(?:_(?:ho_so|hs|dong))?)?$"
 )
 _GROUPED = re.compile(r"^[1-9]\d{0,2}(?:[.,\s]\d{3})+$")
+_GROUPED_IN_TEXT = re.compile(r"(?<![\d.,])[1-9]\d{0,2}(?:[.,]\d{3})+(?![\d.,])")
+
+
+def _ungroup(match: re.Match[str]) -> str:
+    """'1.234' -> '1234' inside a label, so 'Tổng số hồ sơ: 1.234' states 1234."""
+    return re.sub(r"\D", "", match.group())
 _MAX_VALUE_CELLS = 2
 
 
@@ -51,7 +57,7 @@ def summary_row(line: int, cells: Sequence[str]) -> SummaryRow | None:
     values = [cell.strip() for cell in cells if cell and cell.strip()]
     if not values:
         return None
-    label = _TOTAL_LABEL.match(fold(values[0]))
+    label = _TOTAL_LABEL.match(fold(_GROUPED_IN_TEXT.sub(_ungroup, values[0])))
     if label is None:
         return None
     numbers = [_whole_number(value) for value in values[1:]]
