@@ -75,9 +75,10 @@ COMMUNE_FORMATS: tuple[tuple[FileFormat, int], ...] = (
 )
 DISTRICT_FORMATS: tuple[tuple[FileFormat, int], ...] = ((CSV_UTF8, 60), (CSV_UTF8_BOM, 15), (XLSX, 25))
 
-# "realistic" mode: about half the desks write one of the forms of real exports (see
+# "realistic" mode: half the desks write one of the forms of real exports (see
 # `cchc.generate.real_exports`: .xls, HTML saved as .xls, UTF-16 text, the portal's sync fields, a CSV
-# with title and total rows, serial dates), the other half what "mixed" gives them.
+# with title and total rows, serial dates), the other half what "mixed" gives them. Forms go by the unit
+# code modulo twice their number, so that a district's communes (codes a few apart) cover every form.
 REAL_FORMS = {
     name: FileFormat(name, extension, real_form=name)
     for name, extension in (
@@ -90,15 +91,7 @@ REAL_FORMS = {
         ("csv-serial", "csv"),
     )
 }
-REALISTIC_COMMUNE_FORMATS: tuple[tuple[FileFormat, int], ...] = (
-    *((file_format, 7) for file_format in REAL_FORMS.values()),
-    *((file_format, weight // 2) for file_format, weight in COMMUNE_FORMATS),
-)
-REALISTIC_DISTRICT_FORMATS: tuple[tuple[FileFormat, int], ...] = (
-    (REAL_FORMS["xls-biff"], 30),
-    (REAL_FORMS["html-xls"], 30),
-    (CSV_UTF8, 40),
-)
+REALISTIC_DISTRICT_FORMATS = (REAL_FORMS["xls-biff"], REAL_FORMS["html-xls"], CSV_UTF8)
 FORMATS.update(REAL_FORMS)
 
 
@@ -110,9 +103,13 @@ def format_for(level: str, unit_code: str, mode: str = "mixed") -> FileFormat:
     if mode == "csv" or level not in ("commune", "district"):
         return CSV_UTF8
     if mode == "realistic":
-        table = REALISTIC_COMMUNE_FORMATS if level == "commune" else REALISTIC_DISTRICT_FORMATS
-    else:
-        table = COMMUNE_FORMATS if level == "commune" else DISTRICT_FORMATS
+        if level == "district":
+            return REALISTIC_DISTRICT_FORMATS[int(unit_code) % len(REALISTIC_DISTRICT_FORMATS)]
+        forms = list(REAL_FORMS.values())
+        position = int(unit_code) % (2 * len(forms))
+        if position < len(forms):
+            return forms[position]
+    table = COMMUNE_FORMATS if level == "commune" else DISTRICT_FORMATS
     draw = random.Random(derive_seed("file-format", level, unit_code)).random() * sum(w for _, w in table)
     for file_format, weight in table:
         draw -= weight

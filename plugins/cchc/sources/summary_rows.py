@@ -30,6 +30,8 @@ _GROUPED_IN_TEXT = re.compile(r"(?<![\d.,])[1-9]\d{0,2}(?:[.,]\d{3})+(?![\d.,])"
 def _ungroup(match: re.Match[str]) -> str:
     """'1.234' -> '1234' inside a label, so 'Tổng số hồ sơ: 1.234' states 1234."""
     return re.sub(r"\D", "", match.group())
+
+
 _MAX_VALUE_CELLS = 2
 
 
