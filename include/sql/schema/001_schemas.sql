@@ -1,4 +1,4 @@
--- One schema per layer of the data flow (DESIGN.md): raw -> staging -> core -> mart, with
+-- One schema per layer of the data flow (docs/design.md): raw -> staging -> core -> mart, with
 -- rejected rows in quarantine and every step recorded in audit.
 create schema if not exists raw;
 create schema if not exists staging;

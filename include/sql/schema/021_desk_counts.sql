@@ -1,4 +1,4 @@
--- The counting rules (DESIGN.md) in one place: a desk's dossier counts for a quarter, by local calendar
+-- The counting rules (docs/design.md) in one place: a desk's dossier counts for a quarter, by local calendar
 -- day, from core.fct_dossier. mart.unit_quarter_indicators, the roll-up reconciliation and the portal's
 -- statistics check all count through it, so the three can never count differently.
 
@@ -64,4 +64,4 @@ $$;
 
 comment on function core.desk_counts(text, date, date, text[]) is
     'Số hồ sơ của bộ phận một cửa từng đơn vị trong quý / each listed unit''s own desk counts for the quarter '
-    '(0 when it has no dossier), by the counting rules of DESIGN.md and Asia/Ho_Chi_Minh calendar days';
+    '(0 when it has no dossier), by the counting rules of docs/design.md and Asia/Ho_Chi_Minh calendar days';
