@@ -31,3 +31,17 @@ def csv_rows(path: Path) -> list[dict[str, str]]:
 def generated_datetime(text: str) -> datetime | None:
     """A generated `dd/mm/yyyy HH:MM` cell; empty means not yet (e.g. no result date)."""
     return datetime.strptime(text, GENERATED_DATETIME) if text else None
+
+
+def assert_same_fixture(built: Path, committed: Path) -> None:
+    """A rebuilt fixture equals the committed one: byte for byte, or part by part for a zip (.xlsx), whose
+    deflate output may differ with another zlib build."""
+    import zipfile
+
+    if not zipfile.is_zipfile(committed):
+        assert built.read_bytes() == committed.read_bytes(), committed.name
+        return
+    with zipfile.ZipFile(built) as new, zipfile.ZipFile(committed) as old:
+        assert new.namelist() == old.namelist(), committed.name
+        for part in old.namelist():
+            assert new.read(part) == old.read(part), (committed.name, part)

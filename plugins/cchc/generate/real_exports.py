@@ -40,6 +40,11 @@ from cchc.generate.units import AdminUnit
 from cchc.quarters import Quarter
 
 STEM = "dossiers"
+# The ten columns of a plain export, under their usual Vietnamese headers.
+PLAIN_HEADERS = [
+    "Mã hồ sơ", "Mã đơn vị", "Mã thủ tục", "Lĩnh vực", "Hình thức nộp", "Ngày tiếp nhận", "Ngày hẹn trả",
+    "Ngày có kết quả", "Trả kết quả qua BCCI", "Số lần yêu cầu bổ sung",
+]  # fmt: skip
 _CHANNEL_CODE = {DIRECT: "1", ONLINE: "2", POSTAL: "3"}
 _EPOCH_1900 = datetime(1899, 12, 30)
 _EPOCH_1904 = datetime(1904, 1, 1)
@@ -174,21 +179,25 @@ def _html_xls(folder: Path, unit: AdminUnit, quarter: Quarter, dossiers: Iterabl
     return count
 
 
-def _unicode_text(folder: Path, unit: AdminUnit, quarter: Quarter, dossiers: Iterable[Dossier], as_of: datetime) -> int:
-    del unit, quarter
-    headers = [
-        "Mã hồ sơ", "Mã đơn vị", "Mã thủ tục", "Lĩnh vực", "Hình thức nộp", "Ngày tiếp nhận", "Ngày hẹn trả",
-        "Ngày có kết quả", "Trả kết quả qua BCCI", "Số lần yêu cầu bổ sung",
-    ]  # fmt: skip
-    rows: list[list[str]] = [headers]
+def _plain_rows(
+    dossiers: Iterable[Dossier], as_of: datetime, moment: Callable[[datetime], str], result: Callable[[datetime], str]
+) -> list[list[str]]:
+    """The header and a row per dossier of a plain export, its dates written by `moment` (reception and
+    due date) and `result` (the result date, empty while pending)."""
+    rows: list[list[str]] = [list(PLAIN_HEADERS)]
     for dossier in dossiers:
         resolved = _shown(dossier, as_of)
         rows.append([
             dossier.dossier_id, dossier.unit_code, dossier.procedure.code, dossier.procedure.field, dossier.channel,
-            f"{dossier.received_at:%d/%m/%Y %H:%M}", f"{dossier.due_at:%d/%m/%Y %H:%M}",
-            f"{resolved:%d/%m/%Y}" if resolved else "", YES if dossier.returned_by_post else NO,
-            str(dossier.supplement_requests),
+            moment(dossier.received_at), moment(dossier.due_at), result(resolved) if resolved else "",
+            YES if dossier.returned_by_post else NO, str(dossier.supplement_requests),
         ])  # fmt: skip
+    return rows
+
+
+def _unicode_text(folder: Path, unit: AdminUnit, quarter: Quarter, dossiers: Iterable[Dossier], as_of: datetime) -> int:
+    del unit, quarter
+    rows = _plain_rows(dossiers, as_of, lambda moment: f"{moment:%d/%m/%Y %H:%M}", lambda day: f"{day:%d/%m/%Y}")
     _write_text(folder / f"{STEM}.csv", _csv_text(rows, "\t", "\r\n"), "utf-16-le", codecs.BOM_UTF16_LE)
     return len(rows) - 1
 
@@ -238,10 +247,7 @@ def _csv_titled(folder: Path, unit: AdminUnit, quarter: Quarter, dossiers: Itera
 def _xlsx_serial(folder: Path, unit: AdminUnit, quarter: Quarter, dossiers: Iterable[Dossier], as_of: datetime) -> int:
     from cchc.sources.excel_writer import write_table_xlsx
 
-    headers = [
-        "Mã hồ sơ", "Mã đơn vị", "Mã thủ tục", "Lĩnh vực", "Hình thức nộp", "Ngày tiếp nhận", "Ngày hẹn trả",
-        "Ngày có kết quả", "Trả kết quả qua BCCI", "Số lần yêu cầu bổ sung",
-    ]  # fmt: skip
+    headers = PLAIN_HEADERS
 
     def rows() -> Iterable[list[object]]:
         for dossier in dossiers:
@@ -259,19 +265,11 @@ def _xlsx_serial(folder: Path, unit: AdminUnit, quarter: Quarter, dossiers: Iter
 
 def _csv_serial(folder: Path, unit: AdminUnit, quarter: Quarter, dossiers: Iterable[Dossier], as_of: datetime) -> int:
     del unit, quarter
-    headers = [
-        "Mã hồ sơ", "Mã đơn vị", "Mã thủ tục", "Lĩnh vực", "Hình thức nộp", "Ngày tiếp nhận", "Ngày hẹn trả",
-        "Ngày có kết quả", "Trả kết quả qua BCCI", "Số lần yêu cầu bổ sung",
-    ]  # fmt: skip
-    rows: list[list[str]] = [headers]
-    for dossier in dossiers:
-        resolved = _shown(dossier, as_of)
-        rows.append([
-            dossier.dossier_id, dossier.unit_code, dossier.procedure.code, dossier.procedure.field, dossier.channel,
-            f"{_serial(dossier.received_at, _EPOCH_1900):.6f}", f"{_serial(dossier.due_at, _EPOCH_1900):.6f}",
-            f"{_serial(resolved, _EPOCH_1900):.6f}" if resolved else "", YES if dossier.returned_by_post else NO,
-            str(dossier.supplement_requests),
-        ])  # fmt: skip
+
+    def serial(moment: datetime) -> str:
+        return f"{_serial(moment, _EPOCH_1900):.6f}"
+
+    rows = _plain_rows(dossiers, as_of, serial, serial)
     _write_text(folder / f"{STEM}.csv", _csv_text(rows, ",", "\r\n"), "utf-8")
     return len(rows) - 1
 
