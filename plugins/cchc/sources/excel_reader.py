@@ -259,6 +259,8 @@ class TableFile(HeaderMap):
     def _records(self) -> Iterator[tuple[int, list[str], dict[str, str]]]:
         kinds = {column.name: column.kind for column in self.spec.columns}
         positions = [(index, column) for index, column in enumerate(self.columns) if column is not None]
+        # Date columns, where a number is a serial date (see `_value_text`).
+        dates = [(index, column) for index, column in positions if kinds[column] in ("date", "datetime")]
         first = self.header_row + 1
         with _open_workbook(self.path, read_only=True, form=self.form) as workbook:
             epoch = getattr(workbook, "epoch", EXCEL_1900_EPOCH)
@@ -276,19 +278,16 @@ class TableFile(HeaderMap):
                         self.path, f"sheet {self.sheet_name!r} is damaged after row {row_number}: {error}"
                     ) from None
                 row_number += 1
-                values = {
-                    column: (
-                        _value_text(row[index].value, row[index].number_format, kinds[column], epoch)
-                        if index < len(row)
-                        else ""
-                    )
-                    for index, column in positions
-                }
                 texts = [cell_text(cell.value, cell.number_format) for cell in row]
                 # Only a row with no value at all is blank: one with values under columns we do not read
                 # only (a total row whose label sits in the STT column) is still a row, and is reported.
-                if any(texts):
-                    yield row_number, texts, values
+                if not any(texts):
+                    continue
+                values = {column: texts[index] if index < len(texts) else "" for index, column in positions}
+                for index, column in dates:
+                    if index < len(row) and isinstance(row[index].value, int | float):
+                        values[column] = _value_text(row[index].value, row[index].number_format, "datetime", epoch)
+                yield row_number, texts, values
 
 
 EXCEL_1900_EPOCH = datetime(1899, 12, 30)
