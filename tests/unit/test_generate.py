@@ -378,7 +378,13 @@ def test_units_do_not_depend_on_what_else_is_generated(mixed, tmp_path):
 
 def test_every_dataset_is_written_where_and_when_expected(mixed):
     landing, summary = mixed
-    files = _files(landing)
+    # With II.06a forms, the desks' dossiers of the quarter before the first (2024Q3) are written too: the
+    # 2024Q4 form's period starts on 15/09. They are counted apart from the quarters asked for.
+    assert summary.lead_in == "2024Q3"
+    lead_in = [path for path in _files(landing) if "/2024Q3/" in path]
+    assert lead_in and all(path.endswith(("/dossiers.csv", "/dossiers.xlsx")) for path in lead_in)
+    assert summary.lead_in_files == len(lead_in)
+    files = [path for path in _files(landing) if path not in lead_in]
     by_dataset: dict[str, set[tuple[str, str, str]]] = {}
     for path in files:
         match = LANDING_RE.match(path)
@@ -406,6 +412,7 @@ def test_every_dataset_is_written_where_and_when_expected(mixed):
 def test_every_file_has_headers_its_spec_accepts_and_the_counted_rows(mixed):
     landing, summary = mixed
     rows_seen: Counter[str] = Counter()
+    lead_in_rows = 0
     for relative in sorted(_files(landing)):
         path = landing / relative
         if path.stem == "one_stop_report":
@@ -416,9 +423,17 @@ def test_every_file_has_headers_its_spec_accepts_and_the_counted_rows(mixed):
         assert None not in mapped, (relative, header)
         assert set(spec.required_names) <= set(mapped), relative
         assert all(len(row) == len(header) for row in rows), relative
+        if f"/{summary.lead_in}/" in relative:
+            lead_in_rows += len(rows)
+            continue
         rows_seen[path.stem] += len(rows)
+    assert lead_in_rows == summary.lead_in_rows > 0
     assert summary.dossier_formats == dict(
-        Counter(_file_format(landing / p).name for p in _files(landing) if "/dossiers." in p)
+        Counter(
+            _file_format(landing / p).name
+            for p in _files(landing)
+            if "/dossiers." in p and f"/{summary.lead_in}/" not in p
+        )
     )
     assert {k: v for k, v in summary.dataset_rows.items() if k != "one_stop_report"} == dict(rows_seen)
 

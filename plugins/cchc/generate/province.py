@@ -69,10 +69,11 @@ TEXT_NUMBERS_SHARE = 0.2  # districts whose staff type the II.06a counts as text
 class GenerationSummary:
     """What `generate_province` wrote; JSON-clean through `as_dict`.
 
-    `files`, `rows`, `received`, `carried_over` and `pending_at_end` count the `dossiers` files (those
-    of `lead_in` included: the quarter before the first, written when II.06a forms are, whose period
-    starts in it); `dataset_files` and `dataset_rows` count every dataset (data rows, headers and titles
-    excluded), `dossier_formats` the dossier files per file format.
+    `files`, `rows`, `received`, `carried_over` and `pending_at_end` count the `dossiers` files of the
+    quarters asked for; `dataset_files` and `dataset_rows` count every dataset (data rows, headers and
+    titles excluded), `dossier_formats` the dossier files per file format. `lead_in` is the quarter
+    before the first, whose dossiers are written too when II.06a forms are (the first form's period
+    starts in it): `lead_in_files` files of `lead_in_rows` rows, counted nowhere else.
     """
 
     province_code: str
@@ -85,6 +86,8 @@ class GenerationSummary:
     pending_at_end: int
     formats: str = "csv"
     lead_in: str | None = None
+    lead_in_files: int = 0
+    lead_in_rows: int = 0
     dataset_files: dict[str, int] = field(default_factory=dict)
     dataset_rows: dict[str, int] = field(default_factory=dict)
     dossier_formats: dict[str, int] = field(default_factory=dict)
@@ -102,6 +105,8 @@ class _Tally:
     carried_over: int = 0
     pending_at_end: int = 0
     lead_in: str | None = None
+    lead_in_files: int = 0
+    lead_in_rows: int = 0
 
     def add(self, dataset: str, rows: int) -> None:
         self.files[dataset] += 1
@@ -153,8 +158,11 @@ def _write_dossiers(
     dossiers: Iterable[Dossier],
     carried: int,
     tally: _Tally,
+    *,
+    lead_in: bool = False,
 ) -> list[Dossier]:
-    """Write one desk-quarter file; the dossiers still pending at the quarter's end."""
+    """Write one desk-quarter file; the dossiers still pending at the quarter's end. A `lead_in` file
+    (the quarter before those asked for) is counted apart in the tally."""
     as_of = datetime.combine(quarter.end_exclusive, time())
     pending: list[Dossier] = []
 
@@ -180,6 +188,11 @@ def _write_dossiers(
         _, count = write_real_export(file_format.real_form, folder, unit, quarter, tracked(), as_of)
     else:
         _, count = write_table(run.folder(unit, quarter), "dossiers", HEADERS, rows(), file_format, title=title)
+    if lead_in:
+        # The lead-in quarter's files are counted apart: the summary describes the quarters asked for.
+        tally.lead_in_files += 1
+        tally.lead_in_rows += count
+        return pending
     tally.add("dossiers", count)
     tally.formats[file_format.name] += 1
     tally.received += count - carried
@@ -197,7 +210,8 @@ def _desk(run: _Run, unit: AdminUnit, wanted: Sequence[Quarter], tally: _Tally, 
         return
     exported = list(written)
     if book is not None and run.wants("dossiers") and unit.valid_on(written[0].previous.first_day):
-        tally.lead_in = str(written[0].previous)
+        # Desks that exist from the first quarter asked for share it (units formed later have none).
+        tally.lead_in = tally.lead_in or str(written[0].previous)
         exported.insert(0, written[0].previous)
     if run.wants("dossiers") or book is not None:
         file_format = format_for(unit.level, unit.code, run.mode)
@@ -212,7 +226,16 @@ def _desk(run: _Run, unit: AdminUnit, wanted: Sequence[Quarter], tally: _Tally, 
             if book is not None:
                 fresh = book.observe(unit, written, fresh)
             if quarter in exported and run.wants("dossiers"):
-                carry = _write_dossiers(run, unit, quarter, file_format, chain(carry, fresh), len(carry), tally)
+                carry = _write_dossiers(
+                    run,
+                    unit,
+                    quarter,
+                    file_format,
+                    chain(carry, fresh),
+                    len(carry),
+                    tally,
+                    lead_in=quarter not in written,
+                )
             else:
                 as_of = datetime.combine(quarter.end_exclusive, time())
                 carry = [d for d in chain(carry, fresh) if d.pending_at(as_of)]
@@ -379,6 +402,8 @@ def generate_province(
         pending_at_end=tally.pending_at_end,
         formats=formats,
         lead_in=tally.lead_in,
+        lead_in_files=tally.lead_in_files,
+        lead_in_rows=tally.lead_in_rows,
         dataset_files={name: tally.files[name] for name in ALL_DATASETS if name in chosen},
         dataset_rows={name: tally.rows[name] for name in ALL_DATASETS if name in chosen},
         dossier_formats=dict(sorted(tally.formats.items())),
