@@ -102,6 +102,12 @@ def status_class(values: pd.Series) -> pd.Series:
 def pending_word(values: pd.Series) -> pd.Series:
     """True where a date column holds a status word meaning no result yet ('Đang xử lý', 'Quá hạn')."""
     text = values.astype("string").str.strip()
-    codes, distinct = pd.factorize(text)
+    # Dates start with a digit: only the other texts, a few at most, are worth folding.
+    words = text[~text.str.match(r"\d").fillna(True).astype(bool)]
+    found = pd.Series(False, index=values.index)
+    if words.empty:
+        return found
+    codes, distinct = pd.factorize(words)
     hits = pd.array([fold(value) in PENDING_WORDS for value in distinct] + [False], dtype="bool")
-    return pd.Series(hits[codes], index=values.index)
+    found[words.index] = hits[codes]
+    return found

@@ -68,19 +68,30 @@ def _compared(a: str, b: str) -> Callable[[pd.DataFrame], pd.Series]:
 
 def _status_disagreement(typed: pd.DataFrame) -> pd.Series:
     """Where the status column and the result date tell different stories: the status and what the
-    date says, e.g. "'Đã trả kết quả' / không có ngày có kết quả"; NA where they agree or there is no
-    status."""
+    date says, e.g. "'Đã trả kết quả' (resolved): không có ngày có kết quả / no result date, counted as
+    pending"; NA where they agree or there is no status."""
+    result = pd.Series(pd.NA, index=typed.index, dtype="string")
     status = typed["status"]
+    if status.isna().all():
+        return result
     known = typed["status_class"]
     has_result = typed["resolved_at"].notna()
-    said_resolved = known == "resolved"
     unknown = status.notna() & known.isna()
-    disagrees = (said_resolved & ~has_result) | (known.isin(["pending", "stopped", "not_received"]) & has_result)
+    disagrees = ((known == "resolved") & ~has_result) | (
+        known.isin(["pending", "stopped", "not_received"]) & has_result
+    )
     not_in_process = known.isin(["stopped", "not_received"]) & ~has_result
-    date_says = pd.Series("có ngày có kết quả / has a result date", index=typed.index, dtype="string")
-    date_says = date_says.mask(~has_result, "không có ngày có kết quả / no result date, counted as pending")
-    described = "'" + status + "' (" + known.fillna("unknown status") + "): " + date_says
-    return described.where((disagrees | unknown | not_in_process).fillna(False).astype(bool)).astype("string")
+    flagged = (disagrees | unknown | not_in_process).fillna(False).astype(bool)
+    if not flagged.any():
+        return result
+    date_says = has_result[flagged].map(
+        {
+            True: "có ngày có kết quả / has a result date",
+            False: "không có ngày có kết quả / no result date, counted as pending",
+        }
+    )
+    result[flagged] = "'" + status[flagged] + "' (" + known[flagged].fillna("unknown status") + "): " + date_says
+    return result
 
 
 def _status_word_in_dates(typed: pd.DataFrame) -> pd.Series:
