@@ -178,6 +178,10 @@ def normalise(
         typed["unit_code"] = _unit_codes(typed["unit_code"], raw["landing_unit_code"], spec.unit_is_landing)
     for name, compute in _CHECK_COLUMNS.get(spec.name, {}).items():
         typed[name] = compute(typed)
+    # The status words found in date columns live on in `_status_word_in_date` only.
+    for column in spec.columns:
+        if column.pending_words:
+            del typed[f"_{column.name}_word"]
     # Every row carries its file's warnings, so that the suites report them where rows are reported.
     warnings = raw["file_warnings"] if "file_warnings" in raw else pd.Series(pd.NA, index=raw.index)
     typed[FILE_WARNING] = warnings.astype("string")
