@@ -11,6 +11,7 @@ files, is given the first file of every id found in several files, counted in SQ
 
 from __future__ import annotations
 
+import gc
 import json
 import math
 import os
@@ -231,6 +232,10 @@ def _validate_and_copy(
         merged = merge_outcomes([merged, outcome])
         rows += len(typed)
         chunks += 1
+        # GX leaves each chunk's frames in reference cycles, which the collector's oldest generation frees
+        # only now and then: collect here, or memory grows by a chunk's worth each time.
+        del raw, typed, outcome
+        gc.collect()
     outcome = merged
     where = pd.concat(locations) if locations else pd.DataFrame(columns=LOCATION_COLUMNS)
     record_validation(conn, run_id, quarter, spec.name, where.set_index("_row_id"), rows, outcome)
