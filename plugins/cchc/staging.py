@@ -255,12 +255,16 @@ def serial_date_files(
     """For each date column, the files of `raw` in which it holds nothing but Excel serial day numbers.
 
     Decided over the whole file, not the chunk (a large unit is staged in parts), and only for files
-    where the chunk shows a serial-looking value; `known` keeps the answers across chunks."""
+    whose first value in the chunk is serial-looking (a file whose column is all serials has no other);
+    `known` keeps the answers across chunks."""
     found: dict[str, set[int]] = {}
     for column in spec.columns:
         if column.kind not in ("date", "datetime"):
             continue
-        for file_id in raw.loc[is_serial_text(raw[column.name]), "file_id"].unique():
+        values = raw[column.name]
+        filled = raw.loc[values.notna() & (values != ""), ["file_id", column.name]]
+        firsts = filled.drop_duplicates("file_id")
+        for file_id in firsts.loc[is_serial_text(firsts[column.name]), "file_id"]:
             key = (int(file_id), column.name)
             if key not in known:
                 low, high = PLAUSIBLE_SERIALS

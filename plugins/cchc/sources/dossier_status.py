@@ -101,9 +101,9 @@ def status_class(values: pd.Series) -> pd.Series:
 
 def pending_word(values: pd.Series) -> pd.Series:
     """True where a date column holds a status word meaning no result yet ('Đang xử lý', 'Quá hạn')."""
-    text = values.astype("string").str.strip()
+    text = values.astype("string")
     # Dates start with a digit: only the other texts, a few at most, are worth folding.
-    words = text[~text.str.match(r"\d").fillna(True).astype(bool)]
+    words = text[~text.str.slice(0, 1).isin(list("0123456789")).fillna(True).astype(bool) & (text != "")]
     found = pd.Series(False, index=values.index)
     if words.empty:
         return found

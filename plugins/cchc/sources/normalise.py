@@ -162,7 +162,9 @@ def normalise(
             continue
         if column.pending_words:
             word = pending_word(text)
-            typed[f"_{column.name}_word"] = text.str.strip().where(word).astype("string")
+            found = pd.Series(pd.NA, index=text.index, dtype="string")
+            found[word] = text[word].str.strip()
+            typed[f"_{column.name}_word"] = found
             text = text.mask(word, "")
         parser, expected = _PARSERS[column.kind]
         in_serial_file = typed["file_id"].isin(list(serial_columns.get(column.name, ())))
