@@ -471,6 +471,9 @@ class CsvFile(HeaderMap):
                 if fields is not None and problem is None:
                     if _blank(fields):
                         continue
+                    if any("\x00" in value for value in fields):
+                        # PostgreSQL text cannot hold NUL; such a record is not text we can keep.
+                        problem = f"line {line_number} holds a NUL character (byte 0x00)"
                     if len(fields) < named or (len(fields) > width and not _blank(fields[width:])):
                         problem = self._count_problem(line_number, len(fields), width)
                 if problem is not None:

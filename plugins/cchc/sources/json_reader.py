@@ -309,6 +309,11 @@ def _stream(path: Path, metadata: dict[str, Any] | None = None) -> Iterator[tupl
         raise UnreadableFileError(path, f"line {problem.line} column {problem.column}: {problem.reason}") from None
     except UnicodeDecodeError:
         raise UnreadableFileError(path, _decode_problem(path)) from None
+    except RecursionError:
+        raise UnreadableFileError(
+            path,
+            "values nested too deeply to read (an item is lists or objects within each other hundreds of levels deep)",
+        ) from None
 
 
 def _decode_problem(path: Path) -> str:
@@ -338,11 +343,17 @@ def read_json(path: Path, spec: DatasetSpec) -> JsonFile:
             name = _header(key)
             if name not in headers:
                 headers[name] = _canonical(spec, name) if name else None
-            if headers[name] is not None and _text(value) is None:
+            if headers[name] is None:
+                continue
+            text = _text(value)
+            if text is None:
                 kind = "list" if isinstance(value, list) else "object"
                 raise UnreadableFileError(
                     path, f"item {number} (line {line}): {key!r} holds a {kind}, not a single value"
                 )
+            if "\x00" in text:
+                # PostgreSQL text cannot hold NUL: the file is refused here rather than by the database.
+                raise UnreadableFileError(path, f"item {number} (line {line}): {key!r} holds a NUL character (\\u0000)")
     _check_metadata(path, metadata, count)
     source_headers = list(headers)
     columns = list(headers.values())

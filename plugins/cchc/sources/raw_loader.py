@@ -8,6 +8,7 @@ rejected and the previous good version stays current, so one bad re-send never e
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,6 +22,8 @@ from cchc.sources.landing import LandingFile
 from cchc.sources.readers import open_source, source_meta
 from cchc.warehouse.copy_loader import copy_rows
 from cchc.warehouse.sql_files import execute_file, fetch_all, qualified
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 @dataclass(frozen=True)
@@ -80,11 +83,27 @@ def load_file(conn: psycopg.Connection, item: LandingFile) -> FileLoad:
             rows_skipped,
             tuple(warnings),
         )
-    except UnreadableFileError as error:
+    except (
+        psycopg.OperationalError,
+        psycopg.InterfaceError,
+        psycopg.errors.IntegrityError,
+        psycopg.errors.TransactionRollback,
+    ):
+        raise  # the connection or a concurrent run, not the file: the step fails and is retried
+    except Exception as error:  # one file's failure, of any kind, never stops the other files
+        reason = error.reason if isinstance(error, UnreadableFileError) else unexpected_reason(error)
         with conn.transaction():
             file_id = _register(conn, item, checksum, known_id)
-            execute_file(conn, "raw/landing_file_rejected.sql", {"file_id": file_id, "reason": error.reason})
-        return FileLoad(item.relative_path, file_id, checksum, "rejected", None, error.reason)
+            execute_file(conn, "raw/landing_file_rejected.sql", {"file_id": file_id, "reason": reason})
+        return FileLoad(item.relative_path, file_id, checksum, "rejected", None, reason)
+
+
+def unexpected_reason(error: BaseException, limit: int = 300) -> str:
+    """A rejection reason for an error no reader anticipated: its kind and the first line of its message,
+    cut short and with control characters escaped (a message may quote the file's bytes)."""
+    first = (str(error).splitlines() or [""])[0][:limit]
+    shown = _CONTROL.sub(lambda match: f"\\x{ord(match.group()):02x}", first)
+    return f"could not be loaded ({type(error).__name__}): {shown}"
 
 
 def _copy_records(conn: psycopg.Connection, table: str, columns: list[str], source: Any, file_id: int) -> int:
