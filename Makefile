@@ -23,7 +23,7 @@ DEMO_RUN_DATE ?= 2024-07-01
 DEMO_QUARTER ?= 2024Q2
 DEMO_EARLIER_QUARTERS ?= 2023Q4 2024Q1
 
-.PHONY: install demo test test-unit lint bench airflow-db chromium clean
+.PHONY: install demo test test-unit lint bench fuzz airflow-db chromium clean
 
 $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Python 3.11 is required")'
@@ -66,6 +66,11 @@ test-unit: install
 
 lint: install
 	ruff check . && ruff format --check .
+
+# The readers fed random and mutated files for longer than `make test` does (fresh examples each run).
+FUZZ_EXAMPLES ?= 20000
+fuzz: install
+	CCHC_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) pytest -q tests/unit/test_reader_fuzz.py
 
 # The refresh beside a raw `psql \copy` of the same rows: `make bench BENCH_ROWS=10000000`.
 BENCH_ROWS ?= 1000000

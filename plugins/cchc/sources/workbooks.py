@@ -109,6 +109,10 @@ def read_xls(path: Path) -> GridBook:
         sheets = [_xls_sheet(book, sheet) for sheet in book.sheets()]
     finally:
         book.release_resources()
+    for sheet in sheets:
+        for number, row in enumerate(sheet.rows, start=1):
+            if any(isinstance(cell.value, str) and "\x00" in cell.value for cell in row):
+                raise UnreadableFileError(path, f"sheet {sheet.title!r} row {number} holds a NUL character")
     return GridBook(sheets, EPOCH_1904 if book.datemode == 1 else EPOCH_1900)
 
 
@@ -289,8 +293,12 @@ def _html_text(path: Path, data: bytes) -> str:
 
 def read_html_tables(path: Path) -> GridBook:
     """Every <table> of an HTML page as a sheet ('table 1', 'table 2', ...), empty ones left out."""
+    text = _html_text(path, path.read_bytes())
+    if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise UnreadableFileError(path, f"line {line} holds a NUL character: not an HTML page a program wrote")
     parser = _TableParser()
-    parser.feed(_html_text(path, path.read_bytes()))
+    parser.feed(text)
     parser.close()
     sheets = [_place(table, f"table {number}") for number, table in enumerate(parser.tables, start=1) if table]
     if not sheets:
