@@ -27,7 +27,7 @@ from cchc.quality.volume import plausible_volume_warnings
 from cchc.quarters import Quarter
 from cchc.sources.datasets import DATASETS
 from cchc.sources.landing import LandingProblem, discover, discover_statistics, parse_landing_path
-from cchc.sources.raw_loader import load_file
+from cchc.sources.raw_loader import load_file, withdraw_missing
 from cchc.staging import count_file_loads, dataset_fingerprint, stage_dataset, suite_parameters
 from cchc.warehouse.access import ensure_row_security
 from cchc.warehouse.connection import connect
@@ -99,6 +99,27 @@ def discover_files(ctx: RefreshContext, level: str | None = None) -> dict[str, A
             else:
                 loadable.append(item.relative_path)
         in_scope = [p for p in problems if not level or p.relative_path.startswith(f"{level}/")]
+        # The landing zone is the truth: a file of the quarter that is no longer there stops counting,
+        # reported once, by the run that finds it gone.
+        present = [item.relative_path for item in files] + [p.relative_path for p in problems]
+        if any(not level or path.startswith(f"{level}/") for path in present):
+            for path, rows in withdraw_missing(conn, str(ctx.quarter), present, level):
+                reason = f"withdrawn: no longer in the landing zone; its {rows} row(s) no longer count"
+                in_scope.append(LandingProblem(path, reason))
+        else:
+            # An empty landing zone withdraws nothing: more likely a share that did not mount than a
+            # province that took back every file. Said, so that nobody takes the old figures for new.
+            held = fetch_all(
+                conn, "raw/landing_files_missing.sql", {"quarter": str(ctx.quarter), "level": level, "present": []}
+            )
+            conn.rollback()
+            if held:
+                where = f"{level}/" if level else "."
+                reason = (
+                    f"the landing zone holds no file of {ctx.quarter} while the warehouse has {len(held)} loaded: "
+                    "nothing was withdrawn (is the landing zone mounted?)"
+                )
+                in_scope.append(LandingProblem(where, reason))
         audit.record_landing_problems(conn, ctx.run_id, [(p.relative_path, p.reason) for p in in_scope])
         summary.update(
             files=loadable, landing_problems=[{"path": p.relative_path, "reason": p.reason} for p in in_scope]

@@ -106,6 +106,26 @@ def unexpected_reason(error: BaseException, limit: int = 300) -> str:
     return f"could not be loaded ({type(error).__name__}): {shown}"
 
 
+def withdraw_missing(
+    conn: psycopg.Connection, quarter: str, present: list[str], level: str | None = None
+) -> list[tuple[str, int]]:
+    """Retire the quarter's current files (of `level`, or all) whose path is not among `present`, the
+    landing zone's paths of the quarter: their raw rows go and they stop being current, in one
+    transaction. Returns (path, rows it had loaded) of each."""
+    withdrawn: list[tuple[str, int]] = []
+    with conn.transaction():
+        missing = fetch_all(
+            conn, "raw/landing_files_missing.sql", {"quarter": quarter, "level": level, "present": present}
+        )
+        for file_id, path, dataset, rows in missing:
+            statement = sql.SQL("delete from {} where file_id = %s").format(qualified(f"raw.{dataset}"))
+            conn.execute(statement, (file_id,))
+            reason = "withdrawn: the file is no longer in the landing zone"
+            execute_file(conn, "raw/landing_file_withdraw.sql", {"file_id": file_id, "reason": reason})
+            withdrawn.append((path, int(rows)))
+    return withdrawn
+
+
 def _copy_records(conn: psycopg.Connection, table: str, columns: list[str], source: Any, file_id: int) -> int:
     """The file's records into its raw table: a plain CSV as blocks of text that PostgreSQL parses,
     anything else (or a CSV the bulk path turns down, whose partial COPY is rolled back) record by record."""
