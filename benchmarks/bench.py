@@ -113,7 +113,10 @@ def per_unit_for(rows: int) -> int:
 def generate(landing: Path, rows: int) -> tuple[int, float | None]:
     """Write the landing zone, unless it already holds this size's files (see `--landing`); the seconds
     it took, None when it was reused."""
-    marker = landing / ".bench-rows.json"
+    marker = size_marker(landing)
+    inside = landing / ".bench-rows.json"  # where earlier versions kept it: the refresh reports hidden files
+    if inside.exists() and not marker.exists():
+        inside.replace(marker)
     if marker.exists():
         written = json.loads(marker.read_text(encoding="utf-8"))
         if written["rows_requested"] == rows:
@@ -126,6 +129,11 @@ def generate(landing: Path, rows: int) -> tuple[int, float | None]:
     seconds = time.perf_counter() - started
     marker.write_text(json.dumps({"rows_requested": rows, "dossier_rows": summary.rows}), encoding="utf-8")
     return summary.rows, seconds
+
+
+def size_marker(landing: Path) -> Path:
+    """What a kept landing zone holds, written beside it: inside, the refresh would report it as a hidden file."""
+    return landing.parent / f"{landing.name}.bench-rows.json"
 
 
 def dossier_files(landing: Path) -> list[Path]:

@@ -26,7 +26,7 @@ from cchc.quality.reconciliation import Tolerance, reconcile_quarter
 from cchc.quality.volume import plausible_volume_warnings
 from cchc.quarters import Quarter
 from cchc.sources.datasets import DATASETS
-from cchc.sources.landing import LandingProblem, discover, discover_statistics, parse_landing_path
+from cchc.sources.landing import LandingProblem, discover, discover_statistics, parse_landing_path, shown
 from cchc.sources.raw_loader import load_file, withdraw_missing
 from cchc.staging import count_file_loads, dataset_fingerprint, stage_dataset, suite_parameters
 from cchc.warehouse.access import ensure_row_security
@@ -409,11 +409,11 @@ def check_run(ctx: RefreshContext) -> dict[str, Any]:
                 rows_quarantined=quarantined,
             )
             messages = [
-                f"{path}: read {read}, loaded {loaded}, quarantined {quar}, skipped {skipped}"
+                f"{shown(path)}: read {read}, loaded {loaded}, quarantined {quar}, skipped {skipped}"
                 for path, read, loaded, quar, skipped in unbalanced
             ]
-            messages += [f"{path}: rejected: {reason}" for path, reason in rejected]
-            messages += [f"{path}: {reason}" for path, reason in misplaced]
+            messages += [f"{shown(path)}: rejected: {shown(reason)}" for path, reason in rejected]
+            messages += [f"{shown(path)}: {shown(reason)}" for path, reason in misplaced]
             messages += [quarantine_problem] if quarantine_problem else []
             if messages:
                 raise RefreshFailed(

@@ -71,7 +71,7 @@ def _compare_engines(server_url: str, capsys) -> int:
 
 
 def test_a_kept_landing_zone_is_reused_only_for_the_same_size(tmp_path):
-    (tmp_path / ".bench-rows.json").write_text(json.dumps({"rows_requested": 5000, "dossier_rows": 5123}))
+    bench.size_marker(tmp_path).write_text(json.dumps({"rows_requested": 5000, "dossier_rows": 5123}))
     assert bench.generate(tmp_path, 5000) == (5123, None)
     with pytest.raises(SystemExit, match="5000 rows, not 6000"):
         bench.generate(tmp_path, 6000)

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -37,8 +38,11 @@ from cchc.sources.datasets import DATASETS
 LEVELS = {"province": 2, "district": 3, "commune": 5}
 FORMATS = ("csv", "xls", "xlsx", "json")
 KNOWN_DATASETS = tuple(DATASETS)
-_QUARTER_RE = re.compile(r"^\d{4}Q[1-4]$")
+# Whole names, ASCII digits only: `\d` would take Thai or Arabic digits and `$` a trailing newline.
+_QUARTER_RE = re.compile(r"\A[0-9]{4}Q[1-4]\Z")
+_CODE_RE = re.compile(r"\A[0-9]+\Z")
 _SHA256_RE = re.compile(r"^[0-9a-f]{64}$")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 STATISTICS_FILE = "dossiers.statistics.json"
 # The portal's counts, named and counted as the columns of mart.unit_quarter_indicators.
@@ -108,7 +112,7 @@ def _placement(root: Path, path: Path) -> tuple[str, str, str, str, str] | Landi
     level, unit_code, quarter, filename = parts
     if level not in LEVELS:
         return LandingProblem(relative, f"unknown level {level!r}; expected one of {', '.join(LEVELS)}")
-    if not (unit_code.isdigit() and len(unit_code) == LEVELS[level]):
+    if not (_CODE_RE.match(unit_code) and len(unit_code) == LEVELS[level]):
         return LandingProblem(relative, f"a {level} code is {LEVELS[level]} digits (zero-padded), got {unit_code!r}")
     if not _QUARTER_RE.match(quarter):
         return LandingProblem(relative, f"quarter folder must look like 2024Q2, got {quarter!r}")
@@ -144,8 +148,11 @@ def discover(root: Path, quarter: Quarter) -> tuple[list[LandingFile], list[Land
         raise FileNotFoundError(f"landing zone {root} does not exist")
     files: list[LandingFile] = []
     problems: list[LandingProblem] = []
-    for path in sorted(p for p in root.rglob("*") if p.is_file()):
-        if path.name.startswith("."):
+    for path, odd in _entries(root):
+        if odd is not None:
+            relative = path.relative_to(root).as_posix()
+            if quarter_of(relative) in (None, str(quarter)):
+                problems.append(LandingProblem(relative, odd))
             continue
         if path.name == STATISTICS_FILE:
             problem = _statistics_problem(root, path, quarter)
@@ -159,6 +166,36 @@ def discover(root: Path, quarter: Quarter) -> tuple[list[LandingFile], list[Land
         elif parsed.quarter == str(quarter):
             files.append(parsed)
     return _drop_conflicts(files, problems)
+
+
+def _entries(root: Path) -> list[tuple[Path, str | None]]:
+    """Every entry below `root` but its folders, sorted: (path, None) for a file to consider, (path, why
+    not) for a link (never followed: the landing zone must not reach outside itself), anything that is
+    not a regular file, and a hidden file."""
+    found: list[tuple[Path, str | None]] = []
+    for folder, folders, names in os.walk(root, followlinks=False):
+        here = Path(folder)
+        for name in list(folders):
+            if (here / name).is_symlink():
+                found.append((here / name, "a link to a folder: links are not followed out of the landing zone"))
+                folders.remove(name)
+        for name in names:
+            path = here / name
+            if path.is_symlink():
+                found.append((path, "a link: the landing zone takes files, not links to them"))
+            elif not path.is_file():
+                found.append((path, "not a regular file (a pipe, socket or device)"))
+            elif name.startswith("."):
+                found.append((path, "a hidden file: exports are named <dataset>.<csv|xls|xlsx|json>"))
+            else:
+                found.append((path, None))
+    return sorted(found)
+
+
+def shown(text: str) -> str:
+    """A path or name as it may be shown in a message: control characters escaped, so a name with a line
+    break cannot forge a line."""
+    return _CONTROL.sub(lambda match: f"\\x{ord(match.group()):02x}", text)
 
 
 def _drop_conflicts(
