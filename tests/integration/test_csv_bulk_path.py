@@ -51,6 +51,10 @@ SYNTHETIC: dict[str, tuple[str, bool]] = {
     "bare_carriage_returns": (f"{HEADER}\r{ROW}\r{ROW.replace('H1', 'H2')}\r", False),
     "unknown_header": (f"Ghi chú,{HEADER},Nơi nhận\nx,{ROW},\n,{ROW.replace('H1', 'H2')},y z\n,,,,,,,,,\n", True),
     "unknown_header_quoted": (f'{HEADER},Ghi chú\n{ROW},"x, y"\n', False),
+    # A value over the CSV field limit (131,072 characters): the record reader refuses it, so the bulk path
+    # must not take it either (it used to, and the value reached core).
+    "field_over_the_limit": (f"{HEADER}\n{ROW.replace('Đất đai', 'x' * 200_000)}\n", False),
+    "quoted_field_over_the_limit": (f"{HEADER}\n{ROW.replace('Đất đai', chr(34) + 'y' * 200_000 + chr(34))}\n", False),
 }
 
 

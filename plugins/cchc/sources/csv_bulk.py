@@ -92,6 +92,7 @@ def _payloads(source: CsvFile, file_id: int) -> Iterator[tuple[str, int]]:
     dropping = len(kept) < len(source.columns)
     prefix = f"{file_id}{delimiter}"
     line_number = source.header_line
+    limit = csv.field_size_limit()
     with closing(_blocks(source)) as blocks:
         for text in blocks:
             if "\r" in text:
@@ -111,6 +112,9 @@ def _payloads(source: CsvFile, file_id: int) -> Iterator[tuple[str, int]]:
             lines = text.split("\n")
             if lines[-1] == "":
                 lines.pop()
+            if max(map(len, lines), default=0) > limit:
+                # A value might pass the CSV field limit, which the record reader refuses: it decides.
+                raise NotPlainCsv(f"a line after line {line_number} is longer than the CSV field limit")
             out = []
             for offset, line in enumerate(lines, start=line_number + 1):
                 # `rows()` skips blank records and keeps counting lines.
