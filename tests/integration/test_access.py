@@ -327,3 +327,20 @@ def test_the_commands_grant_and_revoke(indicators, logins, warehouse_db, monkeyp
     assert "no longer reads schema mart" in capsys.readouterr().out
     with psycopg.connect(logins.conninfo(login)) as reader, pytest.raises(errors.InsufficientPrivilege):
         reader.execute("select 1 from mart.unit_quarter_indicators")
+
+
+def test_a_reader_reads_the_par_index_totals_view_of_its_province_only(conn, logins):
+    # The view is security_invoker: it reads with the reader's rights, so mart.par_index's policy filters it.
+    with conn.transaction():
+        ensure_partition(conn, "mart.par_index", "2024Q4")
+        conn.execute(
+            """insert into mart.par_index (quarter, province_code, unit_code, unit_name, unit_level, year, area,
+                                          max_score, self_score)
+               values ('2024Q4', '87', '870', 'Huyện Hồng Ngự', 'district', 2024, 'Cải cách TTHC', 10, 8),
+                      ('2024Q4', '48', '490', 'Quận Liên Chiểu', 'district', 2024, 'Cải cách TTHC', 10, 9)"""
+        )
+    login = logins.new()
+    grant_reader(conn, login, ["48"])
+    with psycopg.connect(logins.conninfo(login)) as reader:
+        rows = reader.execute("select province_code, unit_code, self_score from mart.par_index_totals").fetchall()
+    assert rows == [("48", "490", 9)]

@@ -8,7 +8,9 @@
 -- parent's, so a grant there would skip the province filter. That is also why readers get no default
 -- privileges on mart tables (the pipeline creates a partition per quarter, and default privileges
 -- would reach it), and why this is run again after anything that adds a mart table.
--- Views are left out: a view reads with its owner's rights, which bypass row-level security.
+-- A view reads with its owner's rights, which bypass row-level security, unless it is declared
+-- security_invoker (mart.par_index_totals is): readers get SELECT on those views only, whose reads are
+-- filtered by the policies of the tables beneath them.
 --
 -- Idempotent. Migration 010_roles.sql ran a copy of this block once; this file is the current one.
 do $$
@@ -51,6 +53,17 @@ begin
             execute 'comment on policy loader_all_rows on ' || target.name || ' is ' || quote_literal(
                 'Vai trò nạp dữ liệu đọc và ghi mọi dòng / the loader role reads and writes every row');
         end if;
+    end loop;
+    for target in
+        select quote_ident(n.nspname) || '.' || quote_ident(c.relname) as name
+        from pg_class as c
+        join pg_namespace as n on n.oid = c.relnamespace
+        where n.nspname = 'mart'
+          and c.relkind = 'v'
+          and coalesce(c.reloptions, '{}') @> array['security_invoker=true']
+        order by c.relname
+    loop
+        execute 'grant select on ' || target.name || ' to cchc_reader';
     end loop;
 end
 $$

@@ -1,5 +1,6 @@
 -- Mart tables (partitioned parents and plain tables) with a province_code that lack any part of the
--- province filter: row-level security on, SELECT for cchc_reader, the reader_own_province policy.
+-- province filter: row-level security on, SELECT for cchc_reader, the reader_own_province policy; and
+-- security_invoker views (filtered by the tables beneath them) that cchc_reader cannot select from.
 select c.relname
 from pg_class as c
 join pg_attribute as a on a.attrelid = c.oid and a.attname = 'province_code' and a.attnum > 0 and not a.attisdropped
@@ -12,4 +13,11 @@ where c.relnamespace = 'mart'::regnamespace
       and has_table_privilege('cchc_reader', c.oid, 'select')
       and exists (select from pg_policy as p where p.polrelid = c.oid and p.polname = 'reader_own_province')
   )
-order by c.relname
+union all
+select c.relname
+from pg_class as c
+where c.relnamespace = 'mart'::regnamespace
+  and c.relkind = 'v'
+  and coalesce(c.reloptions, '{}') @> array['security_invoker=true']
+  and not has_table_privilege('cchc_reader', c.oid, 'select')
+order by 1
