@@ -12,7 +12,7 @@ from psycopg import errors, sql
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 from cchc.cli import main
-from cchc.warehouse.access import AccessError, apply_row_security, grant_reader, revoke_reader
+from cchc.warehouse.access import AccessError, apply_row_security, grant_reader, password_verifier, revoke_reader
 from cchc.warehouse.connection import connect, ensure_database, with_database
 from cchc.warehouse.migrations import migrate
 from cchc.warehouse.partitions import ensure_partition
@@ -344,3 +344,24 @@ def test_a_reader_reads_the_par_index_totals_view_of_its_province_only(conn, log
     with psycopg.connect(logins.conninfo(login)) as reader:
         rows = reader.execute("select province_code, unit_code, self_score from mart.par_index_totals").fetchall()
     assert rows == [("48", "490", 9)]
+
+
+def test_the_password_reaches_the_server_only_as_a_scram_verifier(conn, logins, monkeypatch):
+    login = logins.new()
+    password = "mật khẩu 'đọc' số 1"
+    sent: list[str] = []
+    execute = type(conn).execute
+
+    def spy(self, query, params=None, **kwargs):
+        sent.append(query.as_string(self) if hasattr(query, "as_string") else str(query))
+        return execute(self, query, params, **kwargs)
+
+    monkeypatch.setattr(type(conn), "execute", spy)
+    grant_reader(conn, login, ["87"], password=password)
+    monkeypatch.undo()
+    # Every statement sent: the role's carries the verifier, none the password (nor a part of it).
+    assert any("SCRAM-SHA-256$4096:" in text for text in sent)
+    assert not any("khẩu" in text or "đọc" in text for text in sent)
+    (stored,) = conn.execute("select rolpassword from pg_authid where rolname = %s", (login,)).fetchone()
+    assert stored.startswith("SCRAM-SHA-256$4096:")
+    assert password_verifier(conn, login, password).startswith("SCRAM-SHA-256$4096:")

@@ -124,6 +124,13 @@ def _known_provinces(conn: psycopg.Connection, provinces: list[str]) -> list[str
 
 
 def _role_statement(conn: psycopg.Connection, relative_path: str, login: str, password: str | None = None) -> None:
-    """Role DDL takes no bound parameters: the name goes in quoted, the password as a literal."""
-    statement = sql.SQL(read_sql(relative_path)).format(login=sql.Identifier(login), password=sql.Literal(password))
+    """Role DDL takes no bound parameters: the name goes in quoted, the password as a SCRAM-SHA-256
+    verifier computed here by libpq, so the password itself never reaches the server (nor its log)."""
+    verifier = None if password is None else password_verifier(conn, login, password)
+    statement = sql.SQL(read_sql(relative_path)).format(login=sql.Identifier(login), password=sql.Literal(verifier))
     conn.execute(statement)
+
+
+def password_verifier(conn: psycopg.Connection, login: str, password: str) -> str:
+    """The SCRAM-SHA-256 verifier the server stores for `password` (libpq's PQencryptPasswordConn)."""
+    return conn.pgconn.encrypt_password(password.encode("utf-8"), login.encode("utf-8"), b"scram-sha-256").decode()
