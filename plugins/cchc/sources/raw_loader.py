@@ -39,20 +39,22 @@ class FileLoad:
 
 
 def load_file(conn: psycopg.Connection, item: LandingFile) -> FileLoad:
-    checksum = item.checksum()
-    with conn.transaction():
-        seen = fetch_all(conn, "raw/landing_file_version.sql", {"path": item.relative_path, "checksum": checksum})
-    if seen and seen[0][1]:
-        file_id, _current, rows_read, reason, rows_skipped, warnings = seen[0]
-        return FileLoad(
-            item.relative_path, file_id, checksum, "unchanged", rows_read, reason, rows_skipped, tuple(warnings)
-        )
-    known_id = seen[0][0] if seen else None
+    """Load one landing file's current content into `raw`, or find it already there, or reject it.
 
+    Each transaction holds the path's advisory lock and looks the version up again inside it: two runs
+    loading the same file take turns, and the second finds the first's version instead of registering it
+    twice."""
+    checksum = item.checksum()
     spec = DATASETS[item.dataset]
     try:
         with conn.transaction():
-            file_id = _register(conn, item, checksum, known_id)
+            seen = _lock_and_look_up(conn, item, checksum)
+            if seen and seen[0][1]:
+                file_id, _current, rows_read, reason, rows_skipped, warnings = seen[0]
+                return FileLoad(
+                    item.relative_path, file_id, checksum, "unchanged", rows_read, reason, rows_skipped, tuple(warnings)
+                )
+            file_id = _register(conn, item, checksum, seen[0][0] if seen else None)
             source = open_source(item, spec)
             rows_loaded = _copy_records(conn, f"raw.{item.dataset}", spec.column_names, source, file_id)
             # Summary rows a reader skipped were read too: read = loaded + quarantined + skipped.
@@ -93,9 +95,16 @@ def load_file(conn: psycopg.Connection, item: LandingFile) -> FileLoad:
     except Exception as error:  # one file's failure, of any kind, never stops the other files
         reason = error.reason if isinstance(error, UnreadableFileError) else unexpected_reason(error)
         with conn.transaction():
-            file_id = _register(conn, item, checksum, known_id)
+            seen = _lock_and_look_up(conn, item, checksum)
+            file_id = _register(conn, item, checksum, seen[0][0] if seen else None)
             execute_file(conn, "raw/landing_file_rejected.sql", {"file_id": file_id, "reason": reason})
         return FileLoad(item.relative_path, file_id, checksum, "rejected", None, reason)
+
+
+def _lock_and_look_up(conn: psycopg.Connection, item: LandingFile, checksum: str) -> list[tuple]:
+    """Take the path's lock for the transaction; the version of this path and checksum, if registered."""
+    conn.execute("select pg_advisory_xact_lock(hashtext('cchc.landing_path'), hashtext(%s))", (item.relative_path,))
+    return fetch_all(conn, "raw/landing_file_version.sql", {"path": item.relative_path, "checksum": checksum})
 
 
 def unexpected_reason(error: BaseException, limit: int = 300) -> str:

@@ -14,8 +14,14 @@ from cchc.warehouse.sql_files import partition_name, qualified
 
 
 def lock_quarter(conn: psycopg.Connection, quarter: Quarter) -> None:
-    """Hold the quarter's advisory lock until the transaction ends: two refreshes of one quarter
-    never interleave their partition swaps."""
+    """Hold the warehouse's write lock, then the quarter's, until the transaction ends; call it first in
+    every transaction that replaces a quarter's partitions.
+
+    The quarter's lock keeps two refreshes of one quarter from interleaving their partition swaps. The
+    write lock orders the steps of refreshes of different quarters: a step creates and truncates
+    partitions (locks on whole tables) while another quarter's step reads those tables across
+    quarters, and without one order the two deadlocked. Steps of different quarters take turns."""
+    conn.execute("select pg_advisory_xact_lock(hashtext('cchc.warehouse'), 0)")
     conn.execute("select pg_advisory_xact_lock(hashtext('cchc.quarter'), hashtext(%s))", (str(quarter),))
 
 
