@@ -574,3 +574,41 @@ def test_numbers_in_a_date_column_are_serial_dates_of_the_workbook(value, kind, 
     from cchc.sources.excel_reader import _value_text
 
     assert _value_text(value, "General", kind, epoch) == text
+
+
+# --- sizes, measured -----------------------------------------------------------------------------------------
+
+
+def test_a_form_that_understates_its_size_is_refused_by_its_rows(tmp_path: Path) -> None:
+    # A dossier list sent as the report, whose <dimension> claims ten rows: counted as streamed, not trusted.
+    path = tmp_path / "one_stop_report.xlsx"
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("Bieu 06a")
+    for number in range(20_005):
+        sheet.append([number, f"Xã {number}", 1, 1, 0, 0, 1, 0, 1, 0, 0, 0, 0])
+    workbook.save(path)
+    with zipfile.ZipFile(path) as source:
+        parts = {name: source.read(name) for name in source.namelist()}
+    sheet_xml = parts["xl/worksheets/sheet1.xml"].decode()
+    parts["xl/worksheets/sheet1.xml"] = sheet_xml.replace(
+        "<sheetData>", '<dimension ref="A1:M10"/><sheetData>', 1
+    ).encode()
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for name, data in parts.items():
+            target.writestr(name, data)
+    with pytest.raises(UnreadableFileError, match=r"more than 20000 rows or 1000000 cells"):
+        read_ii06a(path)
+
+
+def test_a_workbook_bigger_than_the_limit_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CCHC_MAX_WORKBOOK_MB", "1")
+    path = tmp_path / "dossiers.xlsx"
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("Hồ sơ")
+    sheet.append(["Mã hồ sơ", "Mã thủ tục", "Lĩnh vực", "Hình thức nộp", "Ngày tiếp nhận", "Ngày hẹn trả",
+                  "Ngày có kết quả"])  # fmt: skip
+    for number in range(20_000):
+        sheet.append([f"H{number}", "1.000101", "Hộ tịch", 1, "02/04/2024", "05/04/2024", ""])
+    workbook.save(path)
+    with pytest.raises(UnreadableFileError, match=r"the workbook unpacks to \d+ MiB, more than 1 MiB"):
+        read_table_xlsx(path, DOSSIERS)

@@ -19,8 +19,10 @@ that Excel turned into numbers come out without their leading zeros; padding the
 from __future__ import annotations
 
 import math
+import os
 import re
 import warnings
+import zipfile
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -50,6 +52,40 @@ II06A_SCAN_ROWS = 40
 
 II06A_MAX_ROWS = 20_000
 """More rows than any form by commune or field has; beyond it the sheet is not read in full mode."""
+
+II06A_MAX_CELLS = 1_000_000
+"""Cells (rows times their width) a form may hold before full mode, which keeps each in memory, is refused."""
+
+MAX_WORKBOOK_MB_VAR = "CCHC_MAX_WORKBOOK_MB"
+DEFAULT_MAX_WORKBOOK_MB = 512
+
+
+def max_workbook_bytes() -> int:
+    """What a workbook may unpack to (an .xlsx's parts, an .xls or HTML file as it is): CCHC_MAX_WORKBOOK_MB."""
+    value = os.environ.get(MAX_WORKBOOK_MB_VAR, "").strip() or str(DEFAULT_MAX_WORKBOOK_MB)
+    if not value.isdigit() or int(value) < 1:
+        raise ValueError(f"{MAX_WORKBOOK_MB_VAR} must be a positive whole number of MiB, not {value!r}")
+    return int(value) << 20
+
+
+def _check_size(path: Path, form: str) -> None:
+    """Refuse a workbook bigger than the limit by what it holds, not by what it declares of itself."""
+    limit = max_workbook_bytes()
+    if form == "xlsx":
+        try:
+            with zipfile.ZipFile(path) as archive:
+                size = sum(entry.file_size for entry in archive.infolist())
+        except (zipfile.BadZipFile, OSError) as error:
+            raise UnreadableFileError(path, f"not an Excel .xlsx workbook: a damaged zip archive ({error})") from None
+        what = "unpacks to"
+    else:
+        size = path.stat().st_size
+        what = "is"
+    if size > limit:
+        raise UnreadableFileError(
+            path, f"the workbook {what} {size >> 20} MiB, more than {limit >> 20} MiB ({MAX_WORKBOOK_MB_VAR})"
+        )
+
 
 # --- opening a workbook -----------------------------------------------------------------------------
 
@@ -382,6 +418,7 @@ def read_table_xlsx(path: Path, spec: DatasetSpec, sheet: str | None = None) -> 
     """
     path = Path(path)
     form = spreadsheet_form(path)
+    _check_size(path, form)
     with _open_workbook(path, read_only=True, form=form) as workbook:
         if sheet is not None and sheet not in workbook.sheetnames:
             raise UnreadableFileError(path, f"no sheet named {sheet!r} (sheets: {_sheet_names(workbook)})")
@@ -1012,16 +1049,22 @@ def read_ii06a(path: Path) -> II06aWorkbook:
     """
     path = Path(path)
     form = spreadsheet_form(path)
+    _check_size(path, form)
     with _open_workbook(path, read_only=True, form=form) as workbook:
         # Merged cells need openpyxl's full mode, which holds every cell in memory: refuse a big
-        # table (a dossier export sent as the report, say) before loading it that way.
+        # table (a dossier export sent as the report, say) before loading it that way. The rows are
+        # counted as streamed: a workbook's own <dimension> may understate them.
         for sheet in workbook.worksheets:
-            if (sheet.max_row or 0) > II06A_MAX_ROWS:
-                raise UnreadableFileError(
-                    path,
-                    f"sheet {sheet.title!r} has {sheet.max_row} rows, more than a Biểu II.06a/VPCP/KSTT form "
-                    f"({II06A_MAX_ROWS}); is this a dossier list?",
-                )
+            sheet.reset_dimensions()
+            cells = 0
+            for rows, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+                cells += len(row)
+                if rows > II06A_MAX_ROWS or cells > II06A_MAX_CELLS:
+                    raise UnreadableFileError(
+                        path,
+                        f"sheet {sheet.title!r} has more than {II06A_MAX_ROWS} rows or {II06A_MAX_CELLS} cells, "
+                        "more than a Biểu II.06a/VPCP/KSTT form; is this a dossier list?",
+                    )
     problems: list[str] = []
     with _open_workbook(path, read_only=False, form=form) as workbook:
         for sheet in _sheets_in_order(workbook):
