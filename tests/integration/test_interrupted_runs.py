@@ -1,0 +1,115 @@
+"""Audit tells the truth after a fault: a refresh killed mid-task (SIGKILL: nothing of it runs again) is
+marked interrupted by the next run instead of staying "running" for ever, and the rerun's marts are those
+of a refresh that was never interrupted."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from cchc.generate.province import generate_province
+from cchc.quarters import Quarter
+from cchc.warehouse.connection import connect
+from tests.integration.helpers import refresh
+from tests.support.databases import copy_template, drop_database
+
+pytestmark = pytest.mark.integration
+
+QUARTER = "2024Q2"
+MARTS = ("mart.unit_quarter_indicators", "mart.scorecard_766", "mart.one_stop_report_ii06a", "mart.reconciliation")
+
+
+@pytest.fixture(scope="module")
+def landing(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("interrupted") / "landing"
+    generate_province(folder, "87", [Quarter(2024, 2)], per_unit_quarter=30, districts=["866", "867"])
+    return folder
+
+
+def _marts(url: str) -> dict[str, list[str]]:
+    with connect(url) as conn:
+        return {
+            table: [
+                row[0]
+                for row in conn.execute(
+                    f"select (to_jsonb(t) - 'file_id')::text as r from {table} as t where quarter = %s order by r",
+                    (QUARTER,),
+                ).fetchall()
+            ]
+            for table in MARTS
+        }
+
+
+@pytest.fixture(scope="module")
+def clean_marts(server_url: str, template_db: str, landing: Path) -> dict[str, list[str]]:
+    name, url = copy_template(server_url, template_db, "cchc_clean")
+    try:
+        refresh(url, landing, QUARTER, run_id="never_interrupted")
+        return _marts(url)
+    finally:
+        drop_database(server_url, name)
+
+
+def _kill_during(url: str, landing: Path, task: str) -> str:
+    """Start `cchc refresh` as its own process and SIGKILL it once `task` is recorded as running."""
+    env = {**os.environ, "WAREHOUSE_URL": url, "GX_ANALYTICS_ENABLED": "False"}
+    command = [sys.executable, "-m", "cchc.cli", "refresh", "--quarter", QUARTER, "--landing", str(landing)]
+    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    with connect(url) as conn:
+        while time.monotonic() < deadline:
+            found = conn.execute(
+                "select run_id from audit.task_run where task_id = %s and status = 'running'", (task,)
+            ).fetchone()
+            conn.rollback()
+            if found:
+                os.kill(process.pid, signal.SIGKILL)
+                process.wait(timeout=30)
+                return found[0]
+            if process.poll() is not None:
+                break
+            time.sleep(0.02)
+    process.kill()
+    raise AssertionError(f"the refresh never reached {task} (exit {process.poll()})")
+
+
+@pytest.mark.parametrize("task", ["load_raw_files", "validate_and_stage"])
+def test_a_killed_run_is_marked_interrupted_and_the_rerun_gives_the_same_marts(
+    warehouse_db: str, landing: Path, clean_marts: dict[str, list[str]], task: str
+) -> None:
+    killed = _kill_during(warehouse_db, landing, task)
+    with connect(warehouse_db) as conn:
+        assert conn.execute("select status from audit.pipeline_run where run_id = %s", (killed,)).fetchone() == (
+            "running",
+        )
+    refresh(warehouse_db, landing, QUARTER, run_id="after_the_kill")
+    with connect(warehouse_db) as conn:
+        run = conn.execute("select status, message from audit.pipeline_run where run_id = %s", (killed,)).fetchone()
+        tasks = conn.execute(
+            "select task_id, status from audit.task_run where run_id = %s and status <> 'success'", (killed,)
+        ).fetchall()
+        still_running = conn.execute("select count(*) from audit.pipeline_run where status = 'running'").fetchone()
+        rerun = conn.execute("select status from audit.pipeline_run where run_id = 'after_the_kill'").fetchone()
+    assert run[0] == "interrupted" and run[1].startswith("interrupted: the process running this task ended")
+    assert tasks == [(task, "interrupted")]
+    assert (still_running, rerun) == ((0,), ("success",))
+    assert _marts(warehouse_db) == clean_marts
+
+
+def test_a_live_run_is_not_taken_for_a_dead_one(warehouse_db: str, landing: Path) -> None:
+    # A task of a live process holds its lock: another run's sweep leaves it running.
+    from cchc.quality import audit
+
+    with connect(warehouse_db) as owner, connect(warehouse_db) as other:
+        audit.start_run(owner, "alive", QUARTER, "test")
+        with audit.task_record(owner, "alive", "load_raw_files"):
+            assert audit.mark_interrupted(other) == []
+            assert other.execute("select status from audit.pipeline_run where run_id = 'alive'").fetchone() == (
+                "running",
+            )
