@@ -274,11 +274,30 @@ def build_core(ctx: RefreshContext) -> dict[str, Any]:
     with ctx.connect() as conn, audit.task_record(conn, ctx.run_id, "build_core") as summary:
         # Staging of this quarter and of the earlier ones it reads, the reference, the SQL, the parameters.
         _replace_partitions(conn, ctx, "build_core", "validate_and_stage", CORE_RELATIONS, summary)
+        summary["attention"] = _quarter_order_notes(conn, ctx.quarter)
         # Warnings, not rejections: the units whose volume is far from their own history.
         warnings = plausible_volume_warnings(conn, str(ctx.quarter))
         conn.rollback()
         summary["implausible_volumes"] = [f"{w['unit_code']}: {w['reason']}" for w in warnings]
         return summary
+
+
+def _quarter_order_notes(conn: psycopg.Connection, quarter: Quarter) -> list[str]:
+    """What the order of refreshes leaves out of date: the quarter before this one never refreshed (its
+    dossiers carry over into this one, and a II.06a period starts in it), or later quarters built from
+    an older version of this one."""
+    notes = []
+    previous = str(quarter.previous)
+    if not fetch_all(conn, "audit/quarter_ever_staged.sql", {"quarter": previous})[0][0]:
+        notes.append(
+            f"{previous} was never refreshed: {quarter}'s facts that start in it (II.06a periods from the 15th "
+            f"of its last month) are counted without its dossiers; refresh {previous}, then {quarter}"
+        )
+    later = [row[0] for row in fetch_all(conn, "audit/later_quarters_built_before.sql", {"quarter": str(quarter)})]
+    if later:
+        notes.append(f"{', '.join(later)} were built from an older version of {quarter}: refresh them to carry it on")
+    conn.rollback()
+    return notes
 
 
 def build_marts(ctx: RefreshContext) -> dict[str, Any]:
