@@ -23,6 +23,7 @@ from urllib.parse import urlsplit
 
 import psycopg
 
+from cchc.redaction import redact
 from cchc.warehouse.connection import connect
 from cchc.warehouse.sql_files import execute_file, fetch_all
 
@@ -178,11 +179,12 @@ def build_text(failure: Failure, counts: RunCounts | None, data_docs: str | None
     if data_docs:
         lines.append(f"Data Docs: {data_docs}")
     lines += ["", "Error:", truncate(failure.error)]
-    return "\n".join(lines)
+    return redact("\n".join(lines)) or ""
 
 
 def truncate(text: str, limit: int = ERROR_CHARS) -> str:
-    text = text.strip()
+    """The error as an alert shows it: secrets masked, cut at `limit` characters."""
+    text = (redact(text) or "").strip()
     if len(text) <= limit:
         return text
     return text[:limit].rstrip() + f"\n… ({len(text) - limit} more characters in the task log)"
@@ -350,7 +352,7 @@ def _record_outcome(conn: psycopg.Connection, failure: Failure, error: str | Non
         "dag_id": failure.dag_id,
         "run_id": failure.run_id,
         "status": "failed" if error else "sent",
-        "error": error,
+        "error": redact(error),
     }
     try:
         with conn.transaction():

@@ -25,6 +25,7 @@ from cchc.quality.reconciliation import TABLE as RECONCILIATION_TABLE
 from cchc.quality.reconciliation import Tolerance, reconcile_quarter
 from cchc.quality.volume import plausible_volume_warnings
 from cchc.quarters import Quarter
+from cchc.redaction import redact
 from cchc.sources.datasets import DATASETS
 from cchc.sources.landing import LandingProblem, discover, discover_statistics, parse_landing_path, shown
 from cchc.sources.raw_loader import load_file, withdraw_missing
@@ -436,10 +437,12 @@ def check_run(ctx: RefreshContext) -> dict[str, Any]:
             messages += [quarantine_problem] if quarantine_problem else []
             if messages:
                 raise RefreshFailed(
-                    f"{ctx.quarter}: the good files were loaded, "
-                    f"but {len(messages)} problem(s) need attention:\n  "
-                    + "\n  ".join(messages)
-                    + f"\nValidation results (Great Expectations Data Docs): {data_docs_dir() / 'index.html'}"
+                    redact(
+                        f"{ctx.quarter}: the good files were loaded, "
+                        f"but {len(messages)} problem(s) need attention:\n  "
+                        + "\n  ".join(messages)
+                        + f"\nValidation results (Great Expectations Data Docs): {data_docs_dir() / 'index.html'}"
+                    )
                 )
         audit.finish_run(conn, ctx.run_id, "success")
         return summary

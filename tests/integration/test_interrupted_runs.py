@@ -113,3 +113,25 @@ def test_a_live_run_is_not_taken_for_a_dead_one(warehouse_db: str, landing: Path
             assert other.execute("select status from audit.pipeline_run where run_id = 'alive'").fetchone() == (
                 "running",
             )
+
+
+def test_a_failing_run_records_no_secret(warehouse_db: str, landing: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Planted secrets, and a step that fails quoting them, as a driver or HTTP error may.
+    monkeypatch.setenv("CCHC_PORTAL_TOKEN", "planted-token-Zq81")
+    from cchc import pipeline
+
+    def leaky(*_args, **_kwargs):
+        raise RuntimeError(
+            "portal https://bot:planted-pass-77@portal.example/api answered 500 for token planted-token-Zq81"
+        )
+
+    monkeypatch.setattr(pipeline, "reconcile_quarter", leaky)
+    with pytest.raises(RuntimeError):
+        refresh(warehouse_db, landing, QUARTER, run_id="leaky")
+    with connect(warehouse_db) as conn:
+        recorded = conn.execute(
+            """select coalesce(string_agg(t, ' '), '') from (
+                   select message as t from audit.pipeline_run union all select error from audit.task_run) as m"""
+        ).fetchone()[0]
+    assert "planted-pass-77" not in recorded and "planted-token-Zq81" not in recorded
+    assert "https://bot:***@portal.example/api" in recorded

@@ -12,6 +12,7 @@ from typing import Any
 
 import psycopg
 
+from cchc.redaction import redact
 from cchc.warehouse.sql_files import execute_file, fetch_all, read_sql
 
 
@@ -60,7 +61,8 @@ def mark_interrupted(conn: psycopg.Connection) -> list[tuple[str, str]]:
 
 def finish_run(conn: psycopg.Connection, run_id: str, status: str, message: str | None = None) -> None:
     with conn.transaction():
-        execute_file(conn, "audit/finish_run.sql", {"run_id": run_id, "status": status, "message": message})
+        params = {"run_id": run_id, "status": status, "message": redact(message)}
+        execute_file(conn, "audit/finish_run.sql", params)
 
 
 @contextmanager
@@ -79,7 +81,7 @@ def task_record(conn: psycopg.Connection, run_id: str, task_id: str) -> Iterator
         except BaseException as error:
             if conn.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
                 conn.rollback()
-            _task_finished(conn, key, "failed", summary, str(error)[:4000])
+            _task_finished(conn, key, "failed", summary, redact(str(error))[:4000])
             raise
         _task_finished(conn, key, "success", summary, None)
     finally:
