@@ -135,3 +135,44 @@ def test_a_failing_run_records_no_secret(warehouse_db: str, landing: Path, monke
         ).fetchone()[0]
     assert "planted-pass-77" not in recorded and "planted-token-Zq81" not in recorded
     assert "https://bot:***@portal.example/api" in recorded
+
+
+def test_a_refresh_whose_connections_are_cut_fails_cleanly_and_the_rerun_gives_the_same_marts(
+    warehouse_db: str, landing: Path, clean_marts: dict[str, list[str]]
+) -> None:
+    # The database ends the refresh's sessions mid-task (an administrator, a failover): the run is recorded
+    # as failed, its task as interrupted by the next run, and nothing stays running.
+    env = {**os.environ, "WAREHOUSE_URL": warehouse_db, "GX_ANALYTICS_ENABLED": "False"}
+    command = [sys.executable, "-m", "cchc.cli", "refresh", "--quarter", QUARTER, "--landing", str(landing)]
+    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    with connect(warehouse_db) as conn:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and process.poll() is None:
+            found = conn.execute(
+                "select run_id from audit.task_run where task_id = 'validate_and_stage' and status = 'running'"
+            ).fetchone()
+            conn.rollback()
+            if found:
+                conn.execute(
+                    "select pg_terminate_backend(pid) from pg_stat_activity "
+                    "where datname = current_database() and pid <> pg_backend_pid()"
+                )
+                conn.commit()
+                break
+            time.sleep(0.02)
+        else:
+            process.kill()
+            raise AssertionError("the refresh never reached validate_and_stage")
+        killed = found[0]
+    _out, err = process.communicate(timeout=120)
+    assert process.returncode != 0
+    refresh(warehouse_db, landing, QUARTER, run_id="after_the_cut")
+    with connect(warehouse_db) as conn:
+        run = conn.execute("select status from audit.pipeline_run where run_id = %s", (killed,)).fetchone()
+        task = conn.execute(
+            "select status from audit.task_run where run_id = %s and task_id = 'validate_and_stage'", (killed,)
+        ).fetchone()
+        still_running = conn.execute("select count(*) from audit.pipeline_run where status = 'running'").fetchone()
+    assert run in {("failed",), ("interrupted",)} and task == ("interrupted",), err[-1500:]
+    assert still_running == (0,)
+    assert _marts(warehouse_db) == clean_marts

@@ -79,13 +79,15 @@ def task_record(conn: psycopg.Connection, run_id: str, task_id: str) -> Iterator
         try:
             yield summary
         except BaseException as error:
+            if conn.closed or conn.broken:
+                raise  # nothing can be recorded on it; the next run marks the task interrupted
             if conn.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
                 conn.rollback()
             _task_finished(conn, key, "failed", summary, redact(str(error))[:4000])
             raise
         _task_finished(conn, key, "success", summary, None)
     finally:
-        if conn.closed:
+        if conn.closed or conn.broken:
             pass  # the lock went with the connection
         elif conn.info.transaction_status == psycopg.pq.TransactionStatus.IDLE:
             _task_lock(conn, run_id, task_id, "release")
