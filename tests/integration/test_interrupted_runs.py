@@ -167,3 +167,25 @@ def test_a_refresh_whose_connections_are_cut_fails_cleanly_and_the_rerun_gives_t
     assert run in {("failed",), ("interrupted",)} and task == ("interrupted",)
     assert still_running == (0,)
     assert _marts(warehouse_db) == clean_marts
+
+
+def test_cchc_quality_tells_an_interrupted_run_from_the_results_in_force(warehouse_db: str) -> None:
+    from cchc.quality import audit
+    from cchc.quality.summary import quality_report
+
+    with connect(warehouse_db) as conn:
+        audit.start_run(conn, "finished", QUARTER, "test")
+        with audit.task_record(conn, "finished", "load_raw_files"):
+            pass
+        audit.finish_run(conn, "finished", "success")
+        # A later run whose process died in load_raw_files: its row says running, its lock is gone.
+        audit.start_run(conn, "killed", QUARTER, "test")
+        conn.execute(
+            "insert into audit.task_run (run_id, task_id, started_at, status) "
+            "values ('killed', 'load_raw_files', clock_timestamp(), 'running')"
+        )
+        conn.commit()
+        lines = quality_report(conn, Quarter(2024, 2)).splitlines()
+    assert lines[3] == "Last run: finished (test), success"
+    assert lines[5].startswith("  later: killed, interrupted (started ")
+    assert lines[5].endswith("did not finish: the figures below are those of finished, in force")

@@ -42,11 +42,14 @@ STYLE = (
 
 
 def quality_report(conn: psycopg.Connection, quarter: Quarter, province: str | None = None) -> str | None:
-    """The report as text, or None when the quarter was never refreshed."""
+    """The report as text, or None when the quarter was never refreshed. It reads the latest refresh that
+    finished; a later one still going, or interrupted, is named above it."""
+    _sweep_interrupted(conn)
     runs = fetch_all(conn, "audit/quality_last_run.sql", {"quarter": str(quarter)})
     if not runs:
         return None
     run_id, status, trigger, started_at, finished_at, message = runs[0]
+    later = [(other[0], other[1], other[3]) for other in runs[1:]]
     params = {"run_id": run_id, "quarter": str(quarter), "province": province, "day": quarter.last_day}
     files = [FileRow(*row) for row in fetch_all(conn, "audit/quality_files.sql", params)]
     problems = fetch_all(conn, "audit/quality_landing_problems.sql", params)
@@ -56,7 +59,7 @@ def quality_report(conn: psycopg.Connection, quarter: Quarter, province: str | N
     title = f"CCHC data quality, {quarter}" + (f", province {province}" if province else "")
     sections = [
         f"{title}\n{'=' * len(title)}",
-        _run_section(run_id, status, trigger, started_at, finished_at, message),
+        _run_section(run_id, status, trigger, started_at, finished_at, message, later),
         _files_section(files, problems),
         _file_warnings_section(files),
         _rows_section(files),
@@ -130,13 +133,34 @@ def _more(total: int) -> str:
     return f"\n… and {total - TOP} more" if total > TOP else ""
 
 
+def _sweep_interrupted(conn: psycopg.Connection) -> None:
+    """Mark the runs whose process died, where this login may (a reader may not: then they show as they are)."""
+    from cchc.quality.audit import mark_interrupted
+
+    try:
+        mark_interrupted(conn)
+    except psycopg.Error:
+        conn.rollback()
+
+
 def _run_section(
-    run_id: str, status: str, trigger: str, started: datetime, finished: datetime | None, message: str | None
+    run_id: str,
+    status: str,
+    trigger: str,
+    started: datetime,
+    finished: datetime | None,
+    message: str | None,
+    later: list[tuple[str, str, datetime]] | None = None,
 ) -> str:
     took = f" ({(finished - started).total_seconds():.1f} s)" if finished else ""
     lines = [
         f"Last run: {run_id} ({trigger}), {status}",
         f"  started {_local(started)}, finished {_local(finished)}{took} ({LOCAL_TZ})",
+    ]
+    lines += [
+        f"  later: {other}, {other_status} (started {_local(other_started)}), did not finish: "
+        f"the figures below are those of {run_id}, in force"
+        for other, other_status, other_started in later or []
     ]
     if message:
         lines.append(f"  message: {message.splitlines()[0]}")
