@@ -12,7 +12,7 @@ import json
 import os
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -54,6 +54,8 @@ class RefreshContext:
     # Revalidate and rebuild even where the recorded inputs are unchanged (after a manual fix in the
     # warehouse, or to measure a full run).
     rebuild: bool = False
+    # Every step runs in this process, which holds the run's lock (audit.hold_run) while it lives.
+    held_by_process: bool = False
 
     def connect(self) -> psycopg.Connection:
         return connect(self.warehouse_url)
@@ -73,7 +75,7 @@ def prepare_warehouse(ctx: RefreshContext) -> dict[str, Any]:
     """Apply migrations, refresh the admin-unit reference, open the run's audit record."""
     with ctx.connect() as conn:
         applied = migrate(conn)
-        audit.start_run(conn, ctx.run_id, str(ctx.quarter), ctx.trigger)
+        audit.start_run(conn, ctx.run_id, str(ctx.quarter), ctx.trigger, ctx.held_by_process)
         with audit.task_record(conn, ctx.run_id, "prepare_warehouse") as summary:
             summary["migrations_applied"] = applied
             summary["admin_units_changed"] = load_admin_units(conn)
@@ -364,18 +366,16 @@ def reconcile(ctx: RefreshContext) -> dict[str, Any]:
 def build_quality_report(ctx: RefreshContext) -> dict[str, Any]:
     """Render the Great Expectations Data Docs (every suite, this run's and recent runs' results) from
     the result documents validate_and_stage recorded; `data_docs` in the summary is the site's index."""
-    from cchc.quality.data_docs import build_data_docs
+    from cchc.quality.data_docs import build_data_docs, index_path, is_current
     from cchc.quality.summary import write_quality_report_html
 
     with ctx.connect() as conn, audit.task_record(conn, ctx.run_id, "build_quality_report") as summary:
-        index = data_docs_dir() / "index.html"
-        validated = fetch_all(conn, "audit/run_validated_datasets.sql", {"run_id": ctx.run_id})
-        conn.rollback()
-        if validated or not index.exists():
-            summary.update(build_data_docs(conn, ctx.run_id))
+        if is_current(conn):
+            # Nothing was validated since the site was built: it shows the results in force.
+            summary.update(data_docs=str(index_path()), data_docs_unchanged=True)
         else:
-            # Nothing was validated in this run: the site already shows the results in force.
-            summary.update(data_docs=str(index), data_docs_unchanged=True)
+            # This run validated, or an earlier one did and died before building the site.
+            summary.update(build_data_docs(conn, ctx.run_id))
         # The same quarter's summary as one self-contained page, for networks that block the CDNs.
         report = write_quality_report_html(conn, ctx.quarter, data_docs_dir())
         conn.rollback()
@@ -478,13 +478,21 @@ STEPS: tuple[Callable[[RefreshContext], dict[str, Any]], ...] = (
 def run_refresh(ctx: RefreshContext, echo: Callable[[str], None] = print) -> dict[str, dict[str, Any]]:
     """Every step in order, in this process; marks the run failed if one raises."""
     results: dict[str, dict[str, Any]] = {}
+    holder = ctx.connect()
     try:
-        for step in STEPS:
-            results[step.__name__] = step(ctx)
-            echo(f"{step.__name__}: {json.dumps(results[step.__name__], ensure_ascii=False, default=str)}")
-    except Exception as error:
-        mark_failed(ctx, error)
-        raise
+        if not audit.hold_run(holder, ctx.run_id):
+            raise RefreshFailed(f"run {ctx.run_id} is already running in another process")
+        ctx = replace(ctx, held_by_process=True)
+        try:
+            for step in STEPS:
+                results[step.__name__] = step(ctx)
+                echo(f"{step.__name__}: {json.dumps(results[step.__name__], ensure_ascii=False, default=str)}")
+        except Exception as error:
+            mark_failed(ctx, error)
+            raise
+    finally:
+        audit.release_run(holder, ctx.run_id)
+        holder.close()
     return results
 
 

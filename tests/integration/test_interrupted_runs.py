@@ -14,8 +14,10 @@ from pathlib import Path
 import pytest
 
 from cchc.generate.province import generate_province
+from cchc.pipeline import STEPS
 from cchc.quarters import Quarter
 from cchc.warehouse.connection import connect
+from tests.conftest import REPO_ROOT
 from tests.integration.helpers import refresh
 from tests.support.databases import copy_template, drop_database
 
@@ -33,7 +35,16 @@ def landing(tmp_path_factory) -> Path:
 
 
 def _marts(url: str) -> dict[str, list[str]]:
+    """Every row of the quarter in every mart, as text: comparing two of these compares the marts whole."""
     with connect(url) as conn:
+        tables = [
+            row[0]
+            for row in conn.execute(
+                """select distinct table_schema || '.' || table_name from information_schema.columns
+                   where table_schema = 'mart' and column_name = 'quarter' order by 1"""
+            ).fetchall()
+        ]
+        assert set(MARTS) <= set(tables)
         return {
             table: [
                 row[0]
@@ -42,8 +53,24 @@ def _marts(url: str) -> dict[str, list[str]]:
                     (QUARTER,),
                 ).fetchall()
             ]
-            for table in MARTS
+            for table in tables
         }
+
+
+def _killed_refresh(url: str, landing: Path, *where: str) -> None:
+    """`cchc refresh` that SIGKILLs itself at `where` (see tests/support/killed_refresh.py)."""
+    env = {**os.environ, "WAREHOUSE_URL": url, "GX_ANALYTICS_ENABLED": "False"}
+    command = [sys.executable, "-m", "tests.support.killed_refresh", *where]
+    command += ["--", "--quarter", QUARTER, "--landing", str(landing)]
+    done = subprocess.run(command, env=env, cwd=REPO_ROOT, capture_output=True, text=True, timeout=300)
+    assert done.returncode == -signal.SIGKILL, f"{where}: exit {done.returncode}\n{done.stderr[-3000:]}"
+
+
+def _runs(url: str) -> list[tuple[str, str, str]]:
+    with connect(url) as conn:
+        return conn.execute(
+            "select run_id, status, coalesce(message, '') from audit.pipeline_run order by started_at"
+        ).fetchall()
 
 
 @pytest.fixture(scope="module")
@@ -115,6 +142,68 @@ def test_a_killed_run_is_marked_interrupted_and_the_rerun_gives_the_same_marts(
     assert _marts(warehouse_db) == clean_marts
 
 
+def test_a_refresh_killed_at_every_step_in_turn_ends_with_the_marts_of_one_never_killed(
+    warehouse_db: str, landing: Path, clean_marts: dict[str, list[str]]
+) -> None:
+    # Each run is killed one point further than the one before: at the end of each step's work (before its
+    # end is recorded), then between it and the next step. Every step thus does its work for real in the run
+    # killed in it, on what the earlier kills left behind.
+    points = [(flag, step.__name__) for step in STEPS for flag in ("--end-of", "--after")]
+    for point in points:
+        _killed_refresh(warehouse_db, landing, *point)
+    refresh(warehouse_db, landing, QUARTER, run_id="after_every_kill")
+    runs = _runs(warehouse_db)
+    # Killed after check_run, the run had already finished: it stays a success.
+    assert [status for _run, status, _message in runs] == ["interrupted"] * (len(points) - 1) + ["success"] * 2
+    with connect(warehouse_db) as conn:
+        killed_in = conn.execute(
+            "select task_id from audit.task_run where status = 'interrupted' order by started_at"
+        ).fetchall()
+    # Killed inside a task: that task is interrupted; killed between two: the run alone, told so.
+    assert [task for (task,) in killed_in] == [step.__name__ for step in STEPS]
+    between = [message for _run, _status, message in runs[1 : len(points) - 1 : 2]]
+    assert len(between) == len(STEPS) - 1
+    assert all(
+        message.startswith("interrupted: the process running this run ended between two tasks") for message in between
+    )
+    assert _marts(warehouse_db) == clean_marts
+
+
+@pytest.fixture(scope="module")
+def small_landing(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("interrupted_small") / "landing"
+    generate_province(folder, "87", [Quarter(2024, 2)], per_unit_quarter=8, districts=["866"])
+    return folder
+
+
+def test_a_refresh_killed_after_each_file_in_turn_ends_with_the_marts_of_one_never_killed(
+    server_url: str, template_db: str, warehouse_db: str, small_landing: Path
+) -> None:
+    name, url = copy_template(server_url, template_db, "cchc_small_clean")
+    try:
+        refresh(url, small_landing, QUARTER, run_id="never_interrupted")
+        expected = _marts(url)
+        with connect(url) as conn:
+            files = conn.execute("select count(*) from audit.file_load where run_id = 'never_interrupted'").fetchone()[
+                0
+            ]
+    finally:
+        drop_database(server_url, name)
+    assert files >= 25  # the quarter's files: one district's communes, the district and the province
+    # The run killed after file n finds files 1..n-1 unchanged and loads file n, then dies.
+    for n in range(1, files + 1):
+        _killed_refresh(warehouse_db, small_landing, "--after-file", str(n))
+    refresh(warehouse_db, small_landing, QUARTER, run_id="after_every_kill")
+    with connect(warehouse_db) as conn:
+        loaded_by_killed = conn.execute(
+            "select count(*) from audit.file_load where run_id <> 'after_every_kill' and read_outcome = 'loaded'"
+        ).fetchone()
+        statuses = conn.execute("select status, count(*) from audit.pipeline_run group by 1 order by 1").fetchall()
+    assert statuses == [("interrupted", files), ("success", 1)]
+    assert loaded_by_killed == (files,)
+    assert _marts(warehouse_db) == expected
+
+
 def test_a_live_run_is_not_taken_for_a_dead_one(warehouse_db: str, landing: Path) -> None:
     # A task of a live process holds its lock: another run's sweep leaves it running.
     from cchc.quality import audit
@@ -122,10 +211,24 @@ def test_a_live_run_is_not_taken_for_a_dead_one(warehouse_db: str, landing: Path
     with connect(warehouse_db) as owner, connect(warehouse_db) as other:
         audit.start_run(owner, "alive", QUARTER, "test")
         with audit.task_record(owner, "alive", "load_raw_files"):
+            # Nor by a sweep on its own connection (a session's advisory locks are re-entrant there).
+            assert audit.mark_interrupted(owner) == []
             assert audit.mark_interrupted(other) == []
             assert other.execute("select status from audit.pipeline_run where run_id = 'alive'").fetchone() == (
                 "running",
             )
+        # Between two tasks: a run held by its process is alive while the lock is held, and an Airflow run
+        # (held by no process) may wait for its next task as long as the scheduler takes.
+        assert audit.hold_run(owner, "alive")
+        other.execute("update audit.pipeline_run set held_by_process = true where run_id = 'alive'")
+        other.commit()
+        audit.start_run(other, "in_airflow", QUARTER, "airflow")
+        assert audit.mark_interrupted(other) == []
+        statuses = other.execute("select status from audit.pipeline_run order by run_id").fetchall()
+        assert statuses == [("running",), ("running",)]
+    with connect(warehouse_db) as other:
+        # The owner's connection is gone, and its lock with it.
+        assert audit.mark_interrupted(other) == [("alive", "")]
 
 
 def test_a_failing_run_records_no_secret(warehouse_db: str, landing: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -189,3 +292,49 @@ def test_cchc_quality_tells_an_interrupted_run_from_the_results_in_force(warehou
     assert lines[3] == "Last run: finished (test), success"
     assert lines[5].startswith("  later: killed, interrupted (started ")
     assert lines[5].endswith("did not finish: the figures below are those of finished, in force")
+
+
+def test_data_docs_after_a_run_killed_before_building_them_show_its_validation(
+    warehouse_db: str, small_landing: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+    from urllib.parse import quote
+
+    landing = tmp_path / "landing"
+    shutil.copytree(small_landing, landing)
+    monkeypatch.setenv("CCHC_DATA_DOCS", str(tmp_path / "site"))
+    refresh(warehouse_db, landing, QUARTER, run_id="first")
+    # A commune's survey export is sent again with its last response removed; the run that validates it is
+    # killed once validate_and_stage has committed, before it builds the site.
+    surveys = sorted(landing.glob(f"commune/*/{QUARTER}/surveys.csv"))[0]
+    lines = surveys.read_text(encoding="utf-8").splitlines(keepends=True)
+    surveys.write_text("".join(lines[:-1]), encoding="utf-8")
+    _killed_refresh(warehouse_db, landing, "--after", "validate_and_stage")
+    refresh(warehouse_db, landing, QUARTER, run_id="after_the_kill")
+    with connect(warehouse_db) as conn:
+        killed, validated = conn.execute(
+            "select run_id, count(*) from audit.validation_suite_result "
+            "where run_id not in ('first', 'after_the_kill') group by run_id"
+        ).fetchone()
+        revalidated = conn.execute(
+            "select count(*) from audit.validation_suite_result where run_id = 'after_the_kill'"
+        ).fetchone()
+        summary = conn.execute(
+            "select summary from audit.task_run where run_id = 'after_the_kill' and task_id = 'build_quality_report'"
+        ).fetchone()[0]
+    # The rerun validated nothing (the killed run's staging stands), yet built the site again, with the
+    # killed run's results: they are the ones in force for the surveys.
+    assert validated >= 1 and revalidated == (0,)
+    assert "data_docs_unchanged" not in summary
+    assert summary["validation_pages"] == []  # the rerun's own pages: none, it validated nothing
+    index = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
+    killed_page = f"validations/staging/surveys/{quote(killed)}/"
+    assert killed_page in index
+    assert list((tmp_path / "site" / killed_page).glob("*/*.html"))
+    # A third run with nothing new leaves the site as it is.
+    refresh(warehouse_db, landing, QUARTER, run_id="third")
+    with connect(warehouse_db) as conn:
+        third = conn.execute(
+            "select summary from audit.task_run where run_id = 'third' and task_id = 'build_quality_report'"
+        ).fetchone()[0]
+    assert third.get("data_docs_unchanged") is True

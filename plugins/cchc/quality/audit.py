@@ -16,38 +16,82 @@ from cchc.redaction import redact
 from cchc.warehouse.sql_files import execute_file, fetch_all, read_sql
 
 
-def start_run(conn: psycopg.Connection, run_id: str, quarter: str, trigger: str) -> None:
-    """Open the run's record, after marking interrupted every run whose process died mid-task."""
+def start_run(conn: psycopg.Connection, run_id: str, quarter: str, trigger: str, held_by_process: bool = False) -> None:
+    """Open the run's record, after marking interrupted every run whose process died. `held_by_process`:
+    the caller holds `hold_run` for the run's whole life (every task in one process)."""
     mark_interrupted(conn)
     with conn.transaction():
-        execute_file(conn, "audit/start_run.sql", {"run_id": run_id, "quarter": quarter, "trigger": trigger})
+        params = {"run_id": run_id, "quarter": quarter, "trigger": trigger, "held_by_process": held_by_process}
+        execute_file(conn, "audit/start_run.sql", params)
 
 
 INTERRUPTED = "interrupted: the process running this task ended without finishing it (killed, or its machine lost)"
+INTERRUPTED_BETWEEN = "interrupted: the process running this run ended between two tasks (killed, or its machine lost)"
 
 
-_TASK_LOCK = {
-    "take": "select pg_advisory_lock(hashtext('cchc.task'), hashtext(%s))",
-    "try": "select pg_try_advisory_lock(hashtext('cchc.task'), hashtext(%s))",
-    "release": "select pg_advisory_unlock(hashtext('cchc.task'), hashtext(%s))",
+_LOCK = {
+    "take": "select pg_advisory_lock(hashtext(%s), hashtext(%s))",
+    "try": "select pg_try_advisory_lock(hashtext(%s), hashtext(%s))",
+    "release": "select pg_advisory_unlock(hashtext(%s), hashtext(%s))",
 }
+
+
+# Locks this process holds for its tasks and runs. A session's advisory locks are re-entrant, so the sweep
+# (which may run on the very connection a task holds its lock on) must not take a held lock for a free one.
+_HELD_HERE: dict[tuple[str, str], psycopg.Connection] = {}
 
 
 def _task_lock(conn: psycopg.Connection, run_id: str, task_id: str, action: str) -> Any:
     """Take, try or release a task's session-level advisory lock, and commit (it outlives transactions)."""
-    value = conn.execute(_TASK_LOCK[action], (f"{run_id}|{task_id}",)).fetchone()[0]
+    return _lock(conn, ("cchc.task", f"{run_id}|{task_id}"), action)
+
+
+def _run_lock(conn: psycopg.Connection, run_id: str, action: str) -> Any:
+    return _lock(conn, ("cchc.run", run_id), action)
+
+
+def _lock(conn: psycopg.Connection, key: tuple[str, str], action: str) -> Any:
+    value = conn.execute(_LOCK[action], key).fetchone()[0]
     conn.commit()
     return value
 
 
+def _free(conn: psycopg.Connection, key: tuple[str, str]) -> bool:
+    """Take `key` if no process holds it (the caller releases it), False if one does."""
+    holder = _HELD_HERE.get(key)
+    if holder is not None and not (holder.closed or holder.broken):
+        return False
+    return bool(_lock(conn, key, "try"))
+
+
+def hold_run(conn: psycopg.Connection, run_id: str) -> bool:
+    """Hold the run's lock on `conn` until it closes (False if another process holds it): a process that
+    runs every task of the run takes it before the first, so that a death between two tasks can be told
+    apart from a run waiting for its next task in Airflow, where no process holds the run."""
+    key = ("cchc.run", run_id)
+    if not _free(conn, key):
+        return False
+    _HELD_HERE[key] = conn
+    return True
+
+
+def release_run(conn: psycopg.Connection, run_id: str) -> None:
+    """Let go of `hold_run` (closing the connection does it too)."""
+    _HELD_HERE.pop(("cchc.run", run_id), None)
+    if not (conn.closed or conn.broken):
+        _run_lock(conn, run_id, "release")
+
+
 def mark_interrupted(conn: psycopg.Connection) -> list[tuple[str, str]]:
     """Mark interrupted each task recorded as running whose lock nobody holds (its process died: a live task
-    holds its lock on its connection for as long as it runs), and its run; returns (run, task) of each."""
+    holds its lock on its connection for as long as it runs), and its run; then each run held by one
+    process that is running no task and whose lock nobody holds (it died between two tasks). Returns
+    (run, task) of each, task "" for a run that died between tasks."""
     found: list[tuple[str, str]] = []
     with conn.transaction():
         running = fetch_all(conn, "audit/running_tasks.sql")
     for run_id, task_id, started_at in running:
-        if not _task_lock(conn, run_id, task_id, "try"):
+        if not _free(conn, ("cchc.task", f"{run_id}|{task_id}")):
             continue  # its process is alive
         try:
             with conn.transaction():
@@ -56,6 +100,17 @@ def mark_interrupted(conn: psycopg.Connection) -> list[tuple[str, str]]:
             found.append((run_id, task_id))
         finally:
             _task_lock(conn, run_id, task_id, "release")
+    with conn.transaction():
+        between = fetch_all(conn, "audit/held_runs_between_tasks.sql")
+    for (run_id,) in between:
+        if not _free(conn, ("cchc.run", run_id)):
+            continue
+        try:
+            with conn.transaction():
+                execute_file(conn, "audit/run_interrupted.sql", {"run_id": run_id, "reason": INTERRUPTED_BETWEEN})
+            found.append((run_id, ""))
+        finally:
+            _run_lock(conn, run_id, "release")
     return found
 
 
@@ -73,6 +128,7 @@ def task_record(conn: psycopg.Connection, run_id: str, task_id: str) -> Iterator
     # Held on this connection while the task runs, taken before its row says "running": if the process
     # dies, the connection ends, the lock goes, and the next run's mark_interrupted can tell.
     _task_lock(conn, run_id, task_id, "take")
+    _HELD_HERE[("cchc.task", f"{run_id}|{task_id}")] = conn
     try:
         with conn.transaction():
             key["started_at"] = fetch_all(conn, "audit/task_started.sql", key)[0][0]
@@ -87,13 +143,14 @@ def task_record(conn: psycopg.Connection, run_id: str, task_id: str) -> Iterator
             raise
         _task_finished(conn, key, "success", summary, None)
     finally:
+        _HELD_HERE.pop(("cchc.task", f"{run_id}|{task_id}"), None)
         if conn.closed or conn.broken:
             pass  # the lock went with the connection
         elif conn.info.transaction_status == psycopg.pq.TransactionStatus.IDLE:
             _task_lock(conn, run_id, task_id, "release")
         else:
             # The body left work open for its caller to commit: release the lock inside it, commit nothing.
-            conn.execute(_TASK_LOCK["release"], (f"{run_id}|{task_id}",))
+            conn.execute(_LOCK["release"], ("cchc.task", f"{run_id}|{task_id}"))
 
 
 def _task_finished(

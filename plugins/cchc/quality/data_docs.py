@@ -28,6 +28,20 @@ def index_path() -> Path:
     return data_docs_dir() / "index.html"
 
 
+STAMP_FILE = ".built-from"  # the validation results the site was last built from
+
+
+def is_current(conn: psycopg.Connection) -> bool:
+    """Whether the site shows every validation result recorded, including those of a run that died
+    before building it."""
+    stamp = data_docs_dir() / STAMP_FILE
+    if not index_path().exists() or not stamp.exists():
+        return False
+    with conn.transaction():
+        current = fetch_all(conn, "audit/validation_results_stamp.sql")[0][0]
+    return stamp.read_text(encoding="utf-8") == current
+
+
 def suite_names() -> list[str]:
     return sorted(path.stem for path in expectations_dir().glob("*.json"))
 
@@ -41,11 +55,13 @@ def build_data_docs(conn: psycopg.Connection, run_id: str, runs: int = RUNS_SHOW
     """Render every suite and the validation results of the latest `runs` runs (and of `run_id`) into
     `data_docs_dir()`; pages already there are kept, this run's are always rendered."""
     with conn.transaction():
+        stamp = fetch_all(conn, "audit/validation_results_stamp.sql")[0][0]
         documents = fetch_all(conn, "audit/validation_documents.sql", {"run_id": run_id, "runs": runs})
     folder = data_docs_dir()
     folder.mkdir(parents=True, exist_ok=True)
     with _exclusive(folder / ".build.lock"):
         pages = _render(folder, documents, run_id)
+        (folder / STAMP_FILE).write_text(stamp, encoding="utf-8")
     return {
         "data_docs": str(folder / "index.html"),
         "suites": len(suite_names()),
