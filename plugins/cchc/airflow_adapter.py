@@ -49,6 +49,11 @@ def _send_failure_alert(context: dict[str, Any]) -> None:
     channel = alerts.channel_from_connection(
         conn.conn_type, conn.host, conn.port, conn.schema, conn.login, conn.password, conn.extra_dejson
     )
+    mask_secret_settings()
+    if isinstance(channel, alerts.Webhook):
+        from airflow.sdk.log import mask_secret
+
+        mask_secret(channel.url)  # chat webhooks carry their token in the path
     ti = context.get("ti") or context.get("task_instance")
     task_id = getattr(ti, "task_id", None)
     map_index = getattr(ti, "map_index", None)
@@ -137,12 +142,24 @@ def quarter_of_run(context: dict[str, Any]) -> Quarter:
     return Quarter.containing(start.in_timezone(LOCAL_TZ))
 
 
+def mask_secret_settings() -> None:
+    """Have Airflow mask, in this task's log, the secret settings of the environment (tokens, passwords,
+    the password of WAREHOUSE_URL): Airflow masks its connections' passwords, not our settings."""
+    from airflow.sdk.log import mask_secret
+
+    from cchc.redaction import secret_values
+
+    for value in secret_values():
+        mask_secret(value)
+
+
 def run_step(step_name: str, context: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
     """Run one pipeline step for this DAG run; data problems fail the task without retries."""
     from airflow.sdk.exceptions import AirflowFailException
 
     from cchc import pipeline
 
+    mask_secret_settings()
     ctx = pipeline.RefreshContext(
         quarter=quarter_of_run(context),
         run_id=context["run_id"],

@@ -18,7 +18,9 @@ from urllib.parse import unquote, urlsplit
 MASK = "***"
 _URL_PASSWORD = re.compile(r"(?P<head>[a-zA-Z][a-zA-Z0-9+.-]*://[^\s:/@]*:)(?P<secret>[^\s@/]+)(?P<tail>@)")
 _BEARER = re.compile(r"(?i)(bearer\s+)[A-Za-z0-9._~+/=-]+")
-_PARAMETER = re.compile(r"(?i)\b((?:access_)?(?:token|password|passwd|pwd|secret|api_key|key)\s*[=:]\s*)([^\s&;,'\"]+)")
+_PARAMETER = re.compile(
+    r"(?i)(?<![a-z0-9])((?:access_)?(?:token|password|passwd|pwd|secret|api_key|key)\s*[=:]\s*)([^\s&;,'\"]+)"
+)
 _SECRET_NAME = re.compile(r"(?i)(TOKEN|PASSWORD|SECRET|KEY)")
 _SHORTEST = 6  # shorter values ('1', 'true') would mask ordinary words
 

@@ -5,6 +5,7 @@ sends exactly one alert; a clean landing sends none."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -77,3 +78,55 @@ def test_a_clean_run_sends_no_alert(airflow_env, warehouse_db, tmp_path, conn): 
     assert receiver.posts == []
     assert conn.execute("select count(*) from audit.alert").fetchone() == (0,)
     assert conn.execute("select count(*) from quarantine.rejected_row").fetchone() == (0,)
+
+
+def _text_of_schema(conn, schema: str) -> str:
+    """Every row of every table of `schema`, as text."""
+    tables = conn.execute(
+        "select table_name from information_schema.tables where table_schema = %s and table_type = 'BASE TABLE'",
+        (schema,),
+    ).fetchall()
+    return "\n".join(
+        row[0] for (table,) in tables for row in conn.execute(f"select to_jsonb(t)::text from {schema}.{table} as t")
+    )
+
+
+def test_a_failing_run_writes_no_planted_secret_to_logs_audit_or_alerts(airflow_env, warehouse_db, tmp_path, conn):  # noqa: F811
+    token = "planted-token-Zq81x9"
+    hook_secret = "planted-hook-Yw42ab"
+    landing = tmp_path / "landing"
+    write_dossiers(landing, "commune", COMMUNE, "2024Q2", BAD_LANDING_ROWS)
+    # A settings file dropped in the landing zone by mistake, in a dataset's place: rejected, and its
+    # content must not travel into reasons, logs or the alert.
+    (landing / "commune" / COMMUNE / "2024Q2" / "surveys.csv").write_text(
+        f"CCHC_PORTAL_TOKEN={token}\nportal=https://bot:{token}@portal.example/api\n", encoding="utf-8"
+    )
+    with WebhookReceiver() as receiver:
+        env = alert_env(airflow_env, warehouse_db, landing, receiver)
+        hook = {"conn_type": "http", "host": "127.0.0.1", "port": receiver.port, "schema": f"hooks/{hook_secret}"}
+        env.update(CCHC_PORTAL_TOKEN=token, AIRFLOW_CONN_CCHC_ALERTS=json.dumps(hook))
+        result = dags_test(env, "2024-07-01")
+    output = result.stdout + result.stderr
+    assert "state=failed" in output, output[-4000:]
+    assert [post.path for post in receiver.posts] == [f"/hooks/{hook_secret}"]
+    logs = "\n".join(
+        path.read_text(encoding="utf-8", errors="replace")
+        for path in Path(env["AIRFLOW_HOME"]).rglob("*")
+        if path.is_file() and path.suffix in {".log", ".json", ""} and "logs" in path.parts
+    )
+    written = {
+        "dags test output": output,
+        "Airflow task logs": logs,
+        "audit": _text_of_schema(conn, "audit"),
+        "raw.landing_file": "\n".join(
+            row[0] for row in conn.execute("select coalesce(reason, '') from raw.landing_file").fetchall()
+        ),
+        "alert": json.dumps([post.body for post in receiver.posts], ensure_ascii=False),
+    }
+    # `dags test` runs the tasks in its own process and prints their logs: the output is the task logs
+    # (with any log files the run left under AIRFLOW_HOME).
+    assert ("RefreshFailed" in output and "Task failed" in output) or "check_run" in output, output[-3000:]
+    leaks = {where: secret for where, text in written.items() for secret in (token, hook_secret) if secret in text}
+    assert leaks == {}
+    # The run did fail on both files, and said so where a data engineer looks.
+    assert "surveys.csv" in written["alert"] and "1 row(s) of 2024Q2 failed" in written["alert"]

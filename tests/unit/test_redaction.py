@@ -31,6 +31,8 @@ ENV = {
         ("the portal said: planted-token-Zq81 is expired", "planted-token-Zq81"),
         ("login refused for 'mật khẩu đọc 42'", "mật khẩu đọc 42"),
         ("webhook planted@pass refused", "planted@pass"),
+        # A settings line quoted from a file, its value set nowhere in this environment.
+        ("header row ('OTHER_PORTAL_TOKEN=not-in-env-55')", "not-in-env-55"),
     ],
 )
 def test_redact_masks(text: str, secret: str) -> None:

@@ -15,6 +15,7 @@ from typing import Any
 import psycopg
 from psycopg import sql
 
+from cchc.redaction import redact
 from cchc.sources.csv_bulk import NotPlainCsv, copy_plain_csv
 from cchc.sources.csv_reader import CsvFile, UnreadableFileError
 from cchc.sources.datasets import DATASETS
@@ -59,7 +60,8 @@ def load_file(conn: psycopg.Connection, item: LandingFile) -> FileLoad:
             rows_loaded = _copy_records(conn, f"raw.{item.dataset}", spec.column_names, source, file_id)
             # Summary rows a reader skipped were read too: read = loaded + quarantined + skipped.
             rows_skipped = len(source.skipped)
-            warnings = list(source.warnings)
+            # Warnings and reasons may quote a file's header row, and a file may hold secrets by mistake.
+            warnings = [redact(warning) for warning in source.warnings]
             execute_file(
                 conn,
                 "raw/landing_file_loaded.sql",
@@ -93,7 +95,7 @@ def load_file(conn: psycopg.Connection, item: LandingFile) -> FileLoad:
     ):
         raise  # the connection or a concurrent run, not the file: the step fails and is retried
     except Exception as error:  # one file's failure, of any kind, never stops the other files
-        reason = error.reason if isinstance(error, UnreadableFileError) else unexpected_reason(error)
+        reason = redact(error.reason if isinstance(error, UnreadableFileError) else unexpected_reason(error))
         with conn.transaction():
             seen = _lock_and_look_up(conn, item, checksum)
             file_id = _register(conn, item, checksum, seen[0][0] if seen else None)
