@@ -23,7 +23,7 @@ DEMO_RUN_DATE ?= 2024-07-01
 DEMO_QUARTER ?= 2024Q2
 DEMO_EARLIER_QUARTERS ?= 2023Q4 2024Q1
 
-.PHONY: install demo test test-unit lint bench fuzz airflow-db chromium clean
+.PHONY: install demo test test-unit lint bench fuzz airflow-db airflow airflow-stop chromium clean
 
 $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Python 3.11 is required")'
@@ -47,6 +47,16 @@ demo: install airflow-db
 	done
 	airflow dags test cchc_quarterly_refresh $(DEMO_RUN_DATE)
 	cchc show --quarter $(DEMO_QUARTER) --province $(DEMO_PROVINCE)
+
+# Airflow as it is deployed, on this machine: api-server (UI on http://127.0.0.1:8080, login admin /
+# CCHC_AIRFLOW_PASSWORD), scheduler, dag-processor, triggerer; metadata in the embedded PostgreSQL.
+# CCHC_AIRFLOW_EXECUTOR=CeleryExecutor adds CCHC_AIRFLOW_WORKERS Celery workers on the local Redis.
+# Ctrl-C stops it, as does `make airflow-stop` from another shell. Settings shared with compose: airflow.env.
+airflow: install
+	python -m cchc.deploy.local_airflow start
+
+airflow-stop:
+	python -m cchc.deploy.local_airflow stop
 
 # The Data Docs test opens the site in headless Chromium: Debian's package, installed once (as root,
 # or through sudo).

@@ -73,6 +73,7 @@ def _send_failure_alert(context: dict[str, Any]) -> None:
     failure = alerts.Failure(
         dag_id=getattr(ti, "dag_id", None) or context["dag"].dag_id,
         run_id=context["run_id"],
+        audit_run_id=audit_run_id(_dag_id(context), context["run_id"]),
         task_id=task_id,
         quarter=quarter,
         error=text,
@@ -153,6 +154,21 @@ def mask_secret_settings() -> None:
         mask_secret(value)
 
 
+REFRESH_DAG_ID = "cchc_quarterly_refresh"
+
+
+def audit_run_id(dag_id: str, run_id: str) -> str:
+    """The run's id in the warehouse's audit tables. The four DAGs share one timetable, so their
+    scheduled runs share Airflow's run id: an ingest run's is prefixed with its DAG's id, and the
+    refresh's is Airflow's own (the one data engineers look up)."""
+    return run_id if dag_id == REFRESH_DAG_ID else f"{dag_id}/{run_id}"
+
+
+def _dag_id(context: dict[str, Any]) -> str:
+    ti = context.get("ti") or context.get("task_instance")
+    return getattr(ti, "dag_id", None) or context["dag"].dag_id
+
+
 def run_step(step_name: str, context: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
     """Run one pipeline step for this DAG run; data problems fail the task without retries."""
     from airflow.sdk.exceptions import AirflowFailException
@@ -160,9 +176,14 @@ def run_step(step_name: str, context: dict[str, Any], **kwargs: Any) -> dict[str
     from cchc import pipeline
 
     mask_secret_settings()
+    try:
+        quarter = quarter_of_run(context)
+    except ValueError as error:
+        # A run that does not say which quarter is wrong input: retrying cannot fix it.
+        raise AirflowFailException(f"which quarter? {error}") from error
     ctx = pipeline.RefreshContext(
-        quarter=quarter_of_run(context),
-        run_id=context["run_id"],
+        quarter=quarter,
+        run_id=audit_run_id(_dag_id(context), context["run_id"]),
         landing=landing_dir(),
         warehouse_url=warehouse_url_from_connection(),
         trigger="airflow",

@@ -79,6 +79,9 @@ class Failure:
     task_id: str | None
     quarter: str | None
     error: str
+    # The run's id in the warehouse's audit tables, when it is not Airflow's run id (see
+    # cchc.airflow_adapter.audit_run_id).
+    audit_run_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -308,7 +311,8 @@ def _open(warehouse_url: str | None) -> psycopg.Connection | None:
 def run_counts(conn: psycopg.Connection, failure: Failure) -> RunCounts | None:
     try:
         with conn.transaction():
-            row = fetch_all(conn, "audit/alert_run_counts.sql", {"run_id": failure.run_id, "quarter": failure.quarter})
+            params = {"run_id": failure.audit_run_id or failure.run_id, "quarter": failure.quarter}
+            row = fetch_all(conn, "audit/alert_run_counts.sql", params)
         return RunCounts(*(int(value) for value in row[0]))
     except Exception as error:
         log.warning("the run's counts could not be read: %s", error)

@@ -208,6 +208,8 @@ def load_raw_files(ctx: RefreshContext) -> dict[str, Any]:
     """Discover the quarter's landing files and copy each new or changed one into `raw`."""
     found = discover_files(ctx)
     with ctx.connect() as conn, audit.task_record(conn, ctx.run_id, "load_raw_files") as summary:
+        if not found["files"]:
+            summary["empty_quarter"] = _empty_quarter(conn, ctx, found["landing_problems"])
         # One connection for the quarter's files: connecting costs more than checking an unchanged file.
         with ctx.connect() as files_conn:
             loads = [_load_landing_file(files_conn, ctx, path) for path in found["files"]]
@@ -220,6 +222,36 @@ def load_raw_files(ctx: RefreshContext) -> dict[str, Any]:
             rows_read=sum(f["rows_read"] or 0 for f in loads),
         )
         return summary
+
+
+def allow_empty_quarter() -> bool:
+    """CCHC_ALLOW_EMPTY_QUARTER=true lets a quarter without any file refresh (to zeros) with a warning."""
+    value = os.environ.get("CCHC_ALLOW_EMPTY_QUARTER", "").strip().lower() or "false"
+    if value not in ("true", "false"):
+        raise ValueError(f"CCHC_ALLOW_EMPTY_QUARTER must be true or false, not {value!r}")
+    return value == "true"
+
+
+def _empty_quarter(conn: psycopg.Connection, ctx: RefreshContext, problems: list[dict[str, str]]) -> str:
+    """A quarter with no loadable file: fine if the warehouse holds files of it from before; else a
+    refresh would publish zeros for every unit, so it fails at once (an unmounted share, a quarter not
+    yet collected, a mistyped quarter) unless CCHC_ALLOW_EMPTY_QUARTER says otherwise."""
+    held = fetch_all(conn, "raw/landing_files_missing.sql", {"quarter": str(ctx.quarter), "level": None, "present": []})
+    conn.rollback()
+    if held:
+        return f"no file of {ctx.quarter} in the landing zone; the {len(held)} loaded before still count"
+    message = (
+        f"{ctx.quarter}: the landing zone {ctx.landing} holds no loadable file of the quarter "
+        f"(<level>/<unit code>/{ctx.quarter}/<dataset>.csv|xlsx|xls|json) and none was loaded before: "
+        "nothing to refresh"
+    )
+    if problems:
+        first = problems[0]
+        message += f"; {len(problems)} file(s) could not be placed, the first: {shown(first['path'])}: "
+        message += shown(first["reason"])
+    if not allow_empty_quarter():
+        raise RefreshFailed(redact(message + " (CCHC_ALLOW_EMPTY_QUARTER=true refreshes it to zeros)"))
+    return message + "; refreshed to zeros as CCHC_ALLOW_EMPTY_QUARTER=true allows"
 
 
 def validate_and_stage(ctx: RefreshContext) -> dict[str, Any]:

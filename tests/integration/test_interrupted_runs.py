@@ -19,7 +19,7 @@ from cchc.quarters import Quarter
 from cchc.warehouse.connection import connect
 from tests.conftest import REPO_ROOT
 from tests.integration.helpers import refresh
-from tests.support.databases import copy_template, drop_database
+from tests.support.databases import copy_template, drop_database, mart_rows
 
 pytestmark = pytest.mark.integration
 
@@ -36,25 +36,9 @@ def landing(tmp_path_factory) -> Path:
 
 def _marts(url: str) -> dict[str, list[str]]:
     """Every row of the quarter in every mart, as text: comparing two of these compares the marts whole."""
-    with connect(url) as conn:
-        tables = [
-            row[0]
-            for row in conn.execute(
-                """select distinct table_schema || '.' || table_name from information_schema.columns
-                   where table_schema = 'mart' and column_name = 'quarter' order by 1"""
-            ).fetchall()
-        ]
-        assert set(MARTS) <= set(tables)
-        return {
-            table: [
-                row[0]
-                for row in conn.execute(
-                    f"select (to_jsonb(t) - 'file_id')::text as r from {table} as t where quarter = %s order by r",
-                    (QUARTER,),
-                ).fetchall()
-            ]
-            for table in tables
-        }
+    rows = mart_rows(url, QUARTER)
+    assert set(MARTS) <= set(rows)
+    return rows
 
 
 def _killed_refresh(url: str, landing: Path, *where: str) -> None:

@@ -33,3 +33,28 @@ def register_landing_file(conn: psycopg.Connection, dataset: str, path: str) -> 
         " returning file_id",
         (path, dataset),
     ).fetchone()[0]
+
+
+def mart_rows(url: str, quarter: str) -> dict[str, list[str]]:
+    """Every row of the quarter in every mart that has a quarter column, as sorted text (the file id, a
+    warehouse's own numbering, left out): two warehouses' marts are equal when these are."""
+    with psycopg.connect(url) as conn:
+        tables = [
+            row[0]
+            for row in conn.execute(
+                """select distinct table_schema || '.' || table_name from information_schema.columns
+                   where table_schema = 'mart' and column_name = 'quarter' order by 1"""
+            ).fetchall()
+        ]
+        return {
+            table: [
+                row[0]
+                for row in conn.execute(
+                    sql.SQL(
+                        "select (to_jsonb(t) - 'file_id')::text as r from {} as t where quarter = %s order by r"
+                    ).format(sql.Identifier(*table.split("."))),
+                    (quarter,),
+                ).fetchall()
+            ]
+            for table in tables
+        }

@@ -16,6 +16,8 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 
+from cchc.deploy.settings import SHARED_FILE, read_env_file
+
 pytestmark = pytest.mark.unit
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -98,7 +100,22 @@ def dockerfile_of(service: dict[str, Any]) -> str | None:
     return str(context / build.get("dockerfile", "Dockerfile"))
 
 
+def env_files(service: dict[str, Any]) -> list[Path]:
+    files = service.get("env_file") or []
+    files = [files] if isinstance(files, str | dict) else files
+    return [ROOT / (item["path"] if isinstance(item, dict) else item) for item in files]
+
+
 def environment(service: dict[str, Any]) -> dict[str, str]:
+    """What the container's environment holds: its env_file(s), overridden by `environment`."""
+    env = service.get("environment") or {}
+    if isinstance(env, list):
+        env = dict(item.split("=", 1) for item in env)
+    from_files = {key: value for path in env_files(service) for key, value in read_env_file(path).items()}
+    return {**from_files, **{key: str(value) for key, value in env.items()}}
+
+
+def own_environment(service: dict[str, Any]) -> dict[str, str]:
     env = service.get("environment") or {}
     if isinstance(env, list):
         env = dict(item.split("=", 1) for item in env)
@@ -209,6 +226,16 @@ def test_secrets_are_required_substitutions(common_env, key):
 
 def test_examples_are_not_loaded(common_env):
     assert common_env["AIRFLOW__CORE__LOAD_EXAMPLES"].lower() == "false"
+
+
+def test_every_airflow_service_reads_the_shared_settings_and_overrides_none(airflow):
+    # airflow.env is the one place for the settings compose shares with `make airflow`: a key set again
+    # in a service's environment would make the two deployments differ without anyone noticing.
+    shared = read_env_file(SHARED_FILE)
+    assert {name for name, svc in airflow.items() if SHARED_FILE not in env_files(svc)} == set()
+    set_again = {name: sorted(shared.keys() & own_environment(svc)) for name, svc in airflow.items()}
+    assert {name: keys for name, keys in set_again.items() if keys} == {}
+    assert shared["AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION"] == "True"
 
 
 def test_execution_api_url_points_at_the_api_server(airflow):

@@ -1,0 +1,1 @@
+"""Running Airflow as it is deployed, on this machine."""

@@ -1,0 +1,13 @@
+"""The host name Airflow records for a task (`[core] hostname_callable`): the machine's, followed by
+the Celery worker's name when several workers share one machine, so the UI tells them apart."""
+
+from __future__ import annotations
+
+import os
+import socket
+
+
+def hostname() -> str:
+    worker = os.environ.get("CCHC_WORKER_NAME")
+    name = socket.getfqdn()
+    return f"{name}/{worker}" if worker else name

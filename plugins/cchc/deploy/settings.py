@@ -1,0 +1,156 @@
+"""The Airflow settings of a deployment on this machine: the shared file `airflow.env` (which
+docker-compose.yaml reads too) plus what differs here (paths, the metadata database, the broker, the
+api-server's address), and secrets generated once per AIRFLOW_HOME.
+
+Settings of the launcher itself, from the environment:
+  CCHC_AIRFLOW_EXECUTOR    LocalExecutor (default) or CeleryExecutor
+  CCHC_AIRFLOW_WORKERS     Celery workers to start (default 2)
+  CCHC_AIRFLOW_DB_URL      metadata database (libpq URL); default: database `airflow` of the embedded server
+  CCHC_AIRFLOW_REDIS_URL   Celery broker (default redis://127.0.0.1:6379/0)
+  CCHC_AIRFLOW_PORT        api-server port on 127.0.0.1 (default 8080)
+  CCHC_AIRFLOW_PASSWORD    password of the UI's `admin` login (default admin; the UI listens on loopback)
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote
+
+from psycopg.conninfo import conninfo_to_dict
+
+from cchc.config import PROJECT_ROOT
+
+SHARED_FILE = PROJECT_ROOT / "airflow.env"
+EXECUTORS = ("LocalExecutor", "CeleryExecutor")
+ADMIN = "admin"
+
+
+def read_env_file(path: Path = SHARED_FILE) -> dict[str, str]:
+    """KEY=VALUE lines; blank lines and # comments skipped. No quotes or interpolation, as compose reads it."""
+    values: dict[str, str] = {}
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        key, sep, value = line.partition("=")
+        if not sep or not key.strip().isidentifier():
+            raise ValueError(f"{path}:{number}: not a KEY=VALUE line: {line!r}")
+        values[key.strip()] = value.strip()
+    return values
+
+
+@dataclass(frozen=True)
+class LocalDeployment:
+    home: Path
+    executor: str
+    workers: int
+    metadata_url: str
+    redis_url: str
+    port: int
+    password: str
+
+    @property
+    def ui_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def log_dir(self) -> Path:
+        return self.home / "logs"
+
+
+def from_environment(home: Path | None = None) -> LocalDeployment:
+    """The deployment the launcher settings describe (see the module's docstring)."""
+    executor = os.environ.get("CCHC_AIRFLOW_EXECUTOR", "LocalExecutor")
+    if executor not in EXECUTORS:
+        raise ValueError(f"CCHC_AIRFLOW_EXECUTOR must be one of {', '.join(EXECUTORS)}, not {executor!r}")
+    workers = os.environ.get("CCHC_AIRFLOW_WORKERS", "2")
+    port = os.environ.get("CCHC_AIRFLOW_PORT", "8080")
+    if not workers.isdigit() or int(workers) < 1:
+        raise ValueError(f"CCHC_AIRFLOW_WORKERS must be a whole number of at least 1, not {workers!r}")
+    if not port.isdigit():
+        raise ValueError(f"CCHC_AIRFLOW_PORT must be a port number, not {port!r}")
+    return LocalDeployment(
+        home=Path(home or os.environ.get("AIRFLOW_HOME") or PROJECT_ROOT / ".airflow").resolve(),
+        executor=executor,
+        workers=int(workers),
+        metadata_url=os.environ.get("CCHC_AIRFLOW_DB_URL") or _embedded_metadata_url(),
+        redis_url=os.environ.get("CCHC_AIRFLOW_REDIS_URL", "redis://127.0.0.1:6379/0"),
+        port=int(port),
+        password=os.environ.get("CCHC_AIRFLOW_PASSWORD", "admin"),
+    )
+
+
+def _embedded_metadata_url() -> str:
+    from cchc.warehouse.connection import embedded_server, ensure_database
+
+    server = embedded_server()
+    ensure_database(server.get_uri("postgres"), "airflow")
+    return server.get_uri("airflow")
+
+
+def sqlalchemy_url(libpq_url: str, driver: str = "postgresql+psycopg2") -> str:
+    """A libpq URL or conninfo as SQLAlchemy wants it (a socket folder goes in `host=` of the query)."""
+    params = conninfo_to_dict(libpq_url)
+    user = quote(params.get("user", ""), safe="")
+    password = params.get("password")
+    credentials = f"{user}:{quote(password, safe='')}@" if password else (f"{user}@" if user else "")
+    host = params.get("host", "")
+    database = quote(params.get("dbname", ""), safe="")
+    if host.startswith("/"):
+        return f"{driver}://{credentials}/{database}?host={quote(host, safe='/')}"
+    port = f":{params['port']}" if params.get("port") else ""
+    return f"{driver}://{credentials}{host}{port}/{database}"
+
+
+def environment(deployment: LocalDeployment) -> dict[str, str]:
+    """The environment every Airflow process of the deployment runs with."""
+    local = {
+        "AIRFLOW_HOME": str(deployment.home),
+        "AIRFLOW__CORE__DAGS_FOLDER": str(PROJECT_ROOT / "dags"),
+        "AIRFLOW__CORE__PLUGINS_FOLDER": str(PROJECT_ROOT / "plugins"),
+        "AIRFLOW__CORE__EXECUTOR": deployment.executor,
+        "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": sqlalchemy_url(deployment.metadata_url),
+        "AIRFLOW__CORE__EXECUTION_API_SERVER_URL": f"{deployment.ui_url}/execution/",
+        "AIRFLOW__API__BASE_URL": f"{deployment.ui_url}/",
+        "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE": str(passwords_file(deployment)),
+        "AIRFLOW__LOGGING__BASE_LOG_FOLDER": str(deployment.log_dir / "tasks"),
+        "AIRFLOW__CELERY__BROKER_URL": deployment.redis_url,
+        "AIRFLOW__CELERY__RESULT_BACKEND": "db+" + sqlalchemy_url(deployment.metadata_url),
+        # Workers share this machine: the host name each task records names its worker too.
+        "AIRFLOW__CORE__HOSTNAME_CALLABLE": "cchc.deploy.hostname.hostname",
+    }
+    return {**os.environ, **read_env_file(), **local, **_secrets(deployment.home)}
+
+
+def passwords_file(deployment: LocalDeployment) -> Path:
+    return deployment.home / "simple_auth_manager_passwords.json"
+
+
+def write_passwords(deployment: LocalDeployment) -> None:
+    """The UI's login, in SimpleAuthManager's passwords file (readable by this user only)."""
+    path = passwords_file(deployment)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({ADMIN: deployment.password}), encoding="utf-8")
+    path.chmod(0o600)
+
+
+def _secrets(home: Path) -> dict[str, str]:
+    """Keys every process must share (the tokens they give each other, the encryption of connections):
+    generated on first use and kept in AIRFLOW_HOME, readable by this user only."""
+    path = home / "local-secrets.json"
+    if not path.exists():
+        from cryptography.fernet import Fernet
+
+        home.mkdir(parents=True, exist_ok=True)
+        values = {
+            "AIRFLOW__CORE__FERNET_KEY": Fernet.generate_key().decode(),
+            "AIRFLOW__API_AUTH__JWT_SECRET": secrets.token_hex(32),
+            "AIRFLOW__API__SECRET_KEY": secrets.token_hex(32),
+        }
+        path.write_text(json.dumps(values), encoding="utf-8")
+        path.chmod(0o600)
+    return json.loads(path.read_text(encoding="utf-8"))
