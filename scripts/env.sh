@@ -4,6 +4,5 @@ _cchc_root="$(cd "$(dirname "${BASH_SOURCE[0]:-$0}")/.." && pwd)"
 export AIRFLOW_HOME="${AIRFLOW_HOME:-$_cchc_root/.airflow}"
 export AIRFLOW__CORE__DAGS_FOLDER="$_cchc_root/dags"
 export AIRFLOW__CORE__PLUGINS_FOLDER="$_cchc_root/plugins"
-export AIRFLOW__CORE__LOAD_EXAMPLES=False
-export GX_ANALYTICS_ENABLED=False
+set -a; . "$_cchc_root/airflow.env"; set +a   # the Airflow settings shared with make and compose
 unset _cchc_root

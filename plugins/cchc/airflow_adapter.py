@@ -8,6 +8,7 @@ DAG files import it at parse time, so Airflow is imported inside functions and n
 from __future__ import annotations
 
 import logging
+import time
 from datetime import timedelta
 from typing import Any
 
@@ -190,8 +191,16 @@ def run_step(step_name: str, context: dict[str, Any], **kwargs: Any) -> dict[str
         rebuild=bool((context.get("params") or {}).get("rebuild")),
     )
     step = getattr(pipeline, step_name)
+    log.info("%s of %s (run %s)", step_name, quarter, ctx.run_id)
+    started = time.perf_counter()
     try:
-        return step(ctx, **kwargs)
+        summary = step(ctx, **kwargs)
+        # The summary in the task's log, one readable line (the XCom holds it whole).
+        from cchc.reports.terminal import step_line
+
+        if isinstance(summary, dict):
+            log.info("%s", step_line(step_name, summary, time.perf_counter() - started, width=400))
+        return summary
     except pipeline.RefreshFailed as error:
         pipeline.mark_failed(ctx, error)
         raise AirflowFailException(str(error)) from error

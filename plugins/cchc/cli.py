@@ -1,8 +1,15 @@
-"""The `cchc` command: refresh a quarter, show it, generate sample data, find the warehouse."""
+"""The `cchc` command: refresh a quarter, show it, generate sample data, find the warehouse.
+
+Exit codes: 0 done; 1 the command ran and found a problem (a refresh that failed its checks, a quarter
+whose last run failed, nothing to show); 2 wrong usage; 3 the warehouse cannot be reached; 4 an input
+that is not there (landing folder, province, scenario).
+"""
 
 from __future__ import annotations
 
 import argparse
+import json
+import logging
 import sys
 import uuid
 from pathlib import Path
@@ -10,6 +17,24 @@ from pathlib import Path
 from cchc.config import landing_dir
 from cchc.quarters import Quarter, quarter_range
 from cchc.sources.datasets import DATASETS
+
+EXIT_PROBLEM, EXIT_USAGE, EXIT_WAREHOUSE, EXIT_INPUT = 1, 2, 3, 4
+log = logging.getLogger("cchc")
+
+
+class InputMissing(Exception):
+    """An input the command needs is not there; the message says which and where it came from."""
+
+
+def _landing(option: str | None) -> Path:
+    """The landing zone named by --landing, else CCHC_LANDING, else data/landing; it must exist."""
+    import os
+
+    path = Path(option) if option else landing_dir()
+    if not path.is_dir():
+        source = "--landing" if option else ("CCHC_LANDING" if os.environ.get("CCHC_LANDING") else "the default")
+        raise InputMissing(f"the landing zone {path} (from {source}) is not a folder")
+    return path
 
 
 def _quarter(text: str) -> Quarter:
@@ -48,19 +73,29 @@ def cmd_migrate(_args: argparse.Namespace) -> int:
 
 def cmd_refresh(args: argparse.Namespace) -> int:
     from cchc.pipeline import RefreshContext, RefreshFailed, run_refresh
+    from cchc.reports.terminal import step_line
 
     ctx = RefreshContext(
         quarter=args.quarter,
         run_id=f"cli__{args.quarter}__{uuid.uuid4().hex[:12]}",
-        landing=Path(args.landing) if args.landing else landing_dir(),
+        landing=_landing(args.landing),
         rebuild=args.rebuild,
     )
-    print(f"refreshing {ctx.quarter} from {ctx.landing} (run {ctx.run_id})")
+    log.info("refreshing %s from %s (run %s)", ctx.quarter, ctx.landing, ctx.run_id)
+
+    def on_step(name: str, summary: dict, seconds: float) -> None:
+        if args.json:
+            print(json.dumps({"step": name, "seconds": round(seconds, 2), "summary": summary}, default=str))
+        else:
+            log.info("%s", step_line(name, summary, seconds))
+
     try:
-        run_refresh(ctx)
+        run_refresh(ctx, on_step=on_step)
     except RefreshFailed as error:
         print(f"error: {error}", file=sys.stderr)
-        return 1
+        return EXIT_PROBLEM
+    q = ctx.quarter
+    log.info("%s refreshed: see `cchc show --quarter %s` and `cchc quality --quarter %s`", q, q, q)
     return 0
 
 
@@ -73,11 +108,11 @@ def cmd_fetch_portal(args: argparse.Namespace) -> int:
     token = os.environ.get("CCHC_PORTAL_TOKEN")
     if not token:
         print("error: set CCHC_PORTAL_TOKEN to the portal's API token", file=sys.stderr)
-        return 2
+        return EXIT_USAGE
     ctx = RefreshContext(
         quarter=args.quarter,
         run_id=f"cli__fetch__{args.quarter}__{uuid.uuid4().hex[:12]}",
-        landing=Path(args.landing) if args.landing else landing_dir(),
+        landing=_landing(args.landing),
     )
     try:
         result = fetch_portal_exports(
@@ -85,13 +120,13 @@ def cmd_fetch_portal(args: argparse.Namespace) -> int:
         )
     except PortalError as error:
         print(f"error: {error}", file=sys.stderr)
-        return 1
+        return EXIT_PROBLEM
     print(f"fetched {len(result['files'])} of {result['units']} units into {ctx.landing}")
     return 0
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    from cchc.reports.terminal import indicator_table
+    from cchc.reports.terminal import indicator_csv, indicator_json, indicator_table
     from cchc.warehouse.connection import connect
     from cchc.warehouse.sql_files import fetch_all
 
@@ -106,9 +141,14 @@ def cmd_show(args: argparse.Namespace) -> int:
             f"no indicators for {args.quarter}: run `cchc refresh --quarter {args.quarter}` first",
             file=sys.stderr,
         )
-        return 1
-    print(f"CCHC one-stop indicators, {args.quarter} (mart.unit_quarter_indicators)")
-    print(indicator_table(rows))
+        return EXIT_PROBLEM
+    if args.format == "csv":
+        sys.stdout.write(indicator_csv(rows))
+    elif args.format == "json":
+        print(indicator_json(rows))
+    else:
+        print(f"CCHC one-stop indicators, {args.quarter} (mart.unit_quarter_indicators)")
+        print(indicator_table(rows))
     return 0
 
 
@@ -117,11 +157,18 @@ def cmd_generate(args: argparse.Namespace) -> int:
     if args.scenario:
         from cchc.generate.scenarios import write_scenario
 
-        print(write_scenario(args.scenario, landing))
+        try:
+            print(write_scenario(args.scenario, landing))
+        except KeyError as error:
+            raise InputMissing(error.args[0]) from None
         return 0
     from cchc.generate.dossiers import generate_province
 
     quarters = quarter_range(args.first, args.last or args.first)
+    from cchc.generate.units import load_units
+
+    if args.province not in {unit.code for unit in load_units() if unit.level == "province"}:
+        raise InputMissing(f"no province {args.province!r} in the admin-unit reference (two digits, e.g. 87)")
     summary = generate_province(
         landing,
         args.province,
@@ -199,21 +246,45 @@ def cmd_quality(args: argparse.Namespace) -> int:
         return 0
     if not args.quarter:
         print("error: cchc quality needs --quarter (e.g. 2024Q2), or --serve", file=sys.stderr)
-        return 2
+        return EXIT_USAGE
     from cchc.quality.summary import quality_report
     from cchc.warehouse.connection import connect
+    from cchc.warehouse.sql_files import fetch_all
 
     with connect() as conn:
         report = quality_report(conn, args.quarter, args.province)
+        runs = fetch_all(conn, "audit/quality_last_run.sql", {"quarter": str(args.quarter)})
     if report is None:
         print(f"no refresh of {args.quarter}: run `cchc refresh --quarter {args.quarter}` first", file=sys.stderr)
-        return 1
+        return EXIT_PROBLEM
     print(report)
-    return 0
+    # The quarter's last finished refresh failed: a script checking the quarter must see it.
+    return EXIT_PROBLEM if runs and runs[0][1] == "failed" else 0
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    def of(package: str) -> str:
+        try:
+            return version(package)
+        except PackageNotFoundError:
+            return "not installed"
+
+    return (
+        f"cchc {of('cchc')} (Airflow {of('apache-airflow')}, Great Expectations {of('great-expectations')}, "
+        f"psycopg {of('psycopg')})"
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="cchc", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="cchc", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--version", action="version", version=_version())
+    loudness = parser.add_mutually_exclusive_group()
+    loudness.add_argument("-v", "--verbose", action="count", default=0, help="more detail (-vv: libraries too)")
+    loudness.add_argument("-q", "--quiet", action="store_true", help="only warnings, errors and results")
     sub = parser.add_subparsers(dest="command", required=True)
 
     refresh = sub.add_parser("refresh", help="run the quarterly refresh in this process (same tasks as the DAG)")
@@ -224,6 +295,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="revalidate and rebuild the quarter even where its files, suites, SQL and settings are unchanged",
     )
+    refresh.add_argument("--json", action="store_true", help="print each step's whole summary as a JSON line")
     refresh.set_defaults(func=cmd_refresh)
 
     url = sub.add_parser("warehouse-url", help="print the libpq URL of the warehouse in use")
@@ -236,6 +308,7 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("--quarter", type=_quarter, required=True)
     show.add_argument("--level", choices=("province", "district", "commune"))
     show.add_argument("--province", help="two-digit province code, e.g. 87")
+    show.add_argument("--format", choices=("table", "csv", "json"), default="table")
     show.set_defaults(func=cmd_show)
 
     fetch = sub.add_parser("fetch-portal", help="pull dossiers from the provincial portal's API into the landing zone")
@@ -303,9 +376,52 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+NOISY_LIBRARIES = ("great_expectations", "airflow", "urllib3", "openpyxl", "pgserver", "alembic")
+
+
+def configure_logging(verbose: int = 0, quiet: bool = False) -> None:
+    """cchc's own messages at INFO (DEBUG with -v, WARNING with -q) on stderr, as plain lines; the
+    libraries' at WARNING, unless -vv. Leaves other handlers of the root logger alone."""
+    handler = next((h for h in log.handlers if getattr(h, "cchc_cli", False)), None)
+    if handler is None:
+        handler = logging.StreamHandler()
+        handler.cchc_cli = True  # type: ignore[attr-defined]
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        log.addHandler(handler)
+    handler.setStream(sys.stderr)
+    log.propagate = False
+    log.setLevel(logging.WARNING if quiet else logging.DEBUG if verbose else logging.INFO)
+    for name in NOISY_LIBRARIES:
+        logging.getLogger(name).setLevel(logging.DEBUG if verbose >= 2 else logging.WARNING)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    return args.func(args)
+    configure_logging(args.verbose, args.quiet)
+    try:
+        return args.func(args)
+    except InputMissing as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_INPUT
+    except Exception as error:
+        unreachable = _unreachable_warehouse(error)
+        if unreachable is None:
+            raise
+        print(f"error: {unreachable}", file=sys.stderr)
+        return EXIT_WAREHOUSE
+
+
+def _unreachable_warehouse(error: Exception) -> str | None:
+    """A short message if `error` is the warehouse refusing or not answering a connection, else None."""
+    import psycopg
+
+    from cchc.redaction import redact
+    from cchc.warehouse.connection import warehouse_source
+
+    if not isinstance(error, psycopg.OperationalError) or getattr(error, "sqlstate", None):
+        return None
+    first = (str(error).strip().splitlines() or ["no reason given"])[0]
+    return redact(f"cannot connect to the warehouse ({warehouse_source()}): {first}")
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ two refreshes of one quarter never interleave.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import time
 from collections.abc import Callable
@@ -38,6 +39,8 @@ from cchc.warehouse.partitions import empty_partition, lock_quarter
 from cchc.warehouse.reference import load_admin_units, units_valid_on
 from cchc.warehouse.sql_files import execute_file, fetch_all
 from cchc.warehouse.step_inputs import code_digest, fingerprint, inputs_up_to, record, recorded
+
+log = logging.getLogger(__name__)
 
 
 class RefreshFailed(RuntimeError):
@@ -477,6 +480,7 @@ def check_run(ctx: RefreshContext) -> dict[str, Any]:
                     )
                 )
         audit.finish_run(conn, ctx.run_id, "success")
+        _rewrite_quality_report(conn, ctx)
         return summary
 
 
@@ -507,8 +511,13 @@ STEPS: tuple[Callable[[RefreshContext], dict[str, Any]], ...] = (
 )
 
 
-def run_refresh(ctx: RefreshContext, echo: Callable[[str], None] = print) -> dict[str, dict[str, Any]]:
-    """Every step in order, in this process; marks the run failed if one raises."""
+def run_refresh(
+    ctx: RefreshContext,
+    echo: Callable[[str], None] = print,
+    on_step: Callable[[str, dict[str, Any], float], None] | None = None,
+) -> dict[str, dict[str, Any]]:
+    """Every step in order, in this process; marks the run failed if one raises. After each step,
+    `on_step(name, summary, seconds)` if given, else `echo` of the summary as one JSON line."""
     results: dict[str, dict[str, Any]] = {}
     holder = ctx.connect()
     try:
@@ -517,8 +526,12 @@ def run_refresh(ctx: RefreshContext, echo: Callable[[str], None] = print) -> dic
         ctx = replace(ctx, held_by_process=True)
         try:
             for step in STEPS:
+                started = time.perf_counter()
                 results[step.__name__] = step(ctx)
-                echo(f"{step.__name__}: {json.dumps(results[step.__name__], ensure_ascii=False, default=str)}")
+                if on_step is not None:
+                    on_step(step.__name__, results[step.__name__], time.perf_counter() - started)
+                else:
+                    echo(f"{step.__name__}: {json.dumps(results[step.__name__], ensure_ascii=False, default=str)}")
         except Exception as error:
             mark_failed(ctx, error)
             raise
@@ -531,3 +544,18 @@ def run_refresh(ctx: RefreshContext, echo: Callable[[str], None] = print) -> dic
 def mark_failed(ctx: RefreshContext, error: BaseException) -> None:
     with ctx.connect() as conn:
         audit.finish_run(conn, ctx.run_id, "failed", str(error)[:4000])
+        _rewrite_quality_report(conn, ctx)
+
+
+def _rewrite_quality_report(conn: psycopg.Connection, ctx: RefreshContext) -> None:
+    """Write the quarter's self-contained quality report again now that the run has ended: the one
+    build_quality_report wrote said "running". Only where a refresh wrote one; never raises."""
+    from cchc.quality.summary import write_quality_report_html
+
+    if not (data_docs_dir() / f"quality-report-{ctx.quarter}.html").exists():
+        return
+    try:
+        write_quality_report_html(conn, ctx.quarter, data_docs_dir())
+        conn.rollback()
+    except Exception as error:  # the run's outcome is recorded; the page is a convenience
+        log.warning("the quality report of %s could not be rewritten: %s", ctx.quarter, error)

@@ -179,6 +179,9 @@ def test_ingest_assets_start_the_refresh_on_celery_workers(stack: Stack, expecte
             "select quarter, status from audit.pipeline_run where run_id = %s", (run["dag_run_id"],)
         ).fetchone()
     assert refreshed == (QUARTER, "success")
+    # Each task's log ends its work with the step's summary on one line.
+    loaded = api.task_log(REFRESH, run["dag_run_id"], "load_raw_files")
+    assert any(line.startswith("load_raw_files (") and "files " in line for line in loaded.splitlines()), loaded[-3000:]
     # The commune level's files were loaded by mapped tasks, on both workers.
     mapped = [ti for ti in api.task_instances(INGEST_DAGS[0], ingest_runs[INGEST_DAGS[0]]) if ti["map_index"] >= 0]
     assert len(mapped) >= 20 and {ti["state"] for ti in mapped} == {"success"}

@@ -214,6 +214,8 @@ def test_the_run_writes_a_self_contained_quality_report(site):
     assert "<script" not in page.lower() and "<link" not in page.lower()
     assert not re.search(r"""(?:src|href)\s*=\s*["']?(?:https?:|//)""", page, re.I)
     assert "<table>" in page and "CCHC data quality, 2024Q2" in page
+    # Rewritten once the run ended: it shows the run as failed, not as running as when it was built.
+    assert f"Last run: {RUN_ID} (test), failed" in page and f"{RUN_ID} (test), running" not in page
 
 
 def test_chromium_shows_the_quality_report_offline(site, http_site, tmp_path):

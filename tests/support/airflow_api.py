@@ -56,6 +56,13 @@ class AirflowApi:
         path = f"/api/v2/dags/{dag_id}/dagRuns/{quote(run_id, safe='')}/taskInstances?limit=1000"
         return self.get(path)["task_instances"]
 
+    def task_log(self, dag_id: str, run_id: str, task_id: str, try_number: int = 1) -> str:
+        """The task's log as text (Airflow 3 returns structured lines: their `event` fields)."""
+        path = f"/api/v2/dags/{dag_id}/dagRuns/{quote(run_id, safe='')}/taskInstances/{task_id}/logs/{try_number}"
+        content = self.get(path + "?full_content=true")["content"]
+        lines = content if isinstance(content, list) else [content]
+        return "\n".join(line.get("event", "") if isinstance(line, dict) else str(line) for line in lines)
+
     def clear(self, dag_id: str, run_id: str, task_ids: list[str]) -> None:
         body = {
             "dry_run": False,

@@ -32,6 +32,15 @@ def warehouse_url(explicit: str | None = None) -> str:
     return embedded_url()
 
 
+def warehouse_source(explicit: str | None = None) -> str:
+    """Where `warehouse_url` takes the warehouse from, for messages."""
+    if explicit:
+        return "the Airflow connection cchc_warehouse"
+    if os.environ.get("WAREHOUSE_URL"):
+        return "WAREHOUSE_URL"
+    return f"the embedded server in {warehouse_dir()}"
+
+
 def embedded_server(data_dir: Path | None = None, keep_running: bool = True) -> Any:
     """The embedded PostgreSQL (a `pgserver` handle), started if it is not running.
 
