@@ -99,6 +99,8 @@ def stack(server_url: str, template_db: str, landing: Path, tmp_path_factory) ->
             "CCHC_DATA_DOCS": str(home / "data_docs"),
             "AIRFLOW_CONN_CCHC_ALERTS": json.dumps(alerts),
             "GX_ANALYTICS_ENABLED": "False",
+            # A queue of this stack's own: a worker left by another run on the same Redis takes none of its tasks.
+            "AIRFLOW__OPERATORS__DEFAULT_QUEUE": f"cchc_test_{uuid.uuid4().hex[:8]}",
         }
         pids = start(deployment, extra_env)
         try:
