@@ -243,6 +243,10 @@ def _empty_quarter(conn: psycopg.Connection, ctx: RefreshContext, problems: list
     conn.rollback()
     if held:
         return f"no file of {ctx.quarter} in the landing zone; the {len(held)} loaded before still count"
+    statistics, unreadable = discover_statistics(ctx.landing, ctx.quarter)
+    if statistics or unreadable:
+        # The portal's statistics alone still reconcile, against no dossiers: that is worth publishing.
+        return f"no dataset file of {ctx.quarter}; {len(statistics) + len(unreadable)} portal statistics file(s)"
     message = (
         f"{ctx.quarter}: the landing zone {ctx.landing} holds no loadable file of the quarter "
         f"(<level>/<unit code>/{ctx.quarter}/<dataset>.csv|xlsx|xls|json) and none was loaded before: "
