@@ -41,16 +41,16 @@ _LOCK = {
 _HELD_HERE: dict[tuple[str, str], psycopg.Connection] = {}
 
 
-def _task_lock(conn: psycopg.Connection, run_id: str, task_id: str, action: str) -> Any:
-    """Take, try or release a task's session-level advisory lock, and commit (it outlives transactions)."""
-    return _lock(conn, ("cchc.task", f"{run_id}|{task_id}"), action)
+def _task_key(run_id: str, task_id: str) -> tuple[str, str]:
+    return ("cchc.task", f"{run_id}|{task_id}")
 
 
-def _run_lock(conn: psycopg.Connection, run_id: str, action: str) -> Any:
-    return _lock(conn, ("cchc.run", run_id), action)
+def _run_key(run_id: str) -> tuple[str, str]:
+    return ("cchc.run", run_id)
 
 
 def _lock(conn: psycopg.Connection, key: tuple[str, str], action: str) -> Any:
+    """Take, try or release a session-level advisory lock, and commit (it outlives transactions)."""
     value = conn.execute(_LOCK[action], key).fetchone()[0]
     conn.commit()
     return value
@@ -68,7 +68,7 @@ def hold_run(conn: psycopg.Connection, run_id: str) -> bool:
     """Hold the run's lock on `conn` until it closes (False if another process holds it): a process that
     runs every task of the run takes it before the first, so that a death between two tasks can be told
     apart from a run waiting for its next task in Airflow, where no process holds the run."""
-    key = ("cchc.run", run_id)
+    key = _run_key(run_id)
     if not _free(conn, key):
         return False
     _HELD_HERE[key] = conn
@@ -77,9 +77,9 @@ def hold_run(conn: psycopg.Connection, run_id: str) -> bool:
 
 def release_run(conn: psycopg.Connection, run_id: str) -> None:
     """Let go of `hold_run` (closing the connection does it too)."""
-    _HELD_HERE.pop(("cchc.run", run_id), None)
+    _HELD_HERE.pop(_run_key(run_id), None)
     if not (conn.closed or conn.broken):
-        _run_lock(conn, run_id, "release")
+        _lock(conn, _run_key(run_id), "release")
 
 
 def mark_interrupted(conn: psycopg.Connection) -> list[tuple[str, str]]:
@@ -91,27 +91,28 @@ def mark_interrupted(conn: psycopg.Connection) -> list[tuple[str, str]]:
     with conn.transaction():
         running = fetch_all(conn, "audit/running_tasks.sql")
     for run_id, task_id, started_at in running:
-        if not _free(conn, ("cchc.task", f"{run_id}|{task_id}")):
-            continue  # its process is alive
-        try:
-            with conn.transaction():
-                params = {"run_id": run_id, "task_id": task_id, "started_at": started_at, "reason": INTERRUPTED}
-                execute_file(conn, "audit/task_interrupted.sql", params)
+        params = {"run_id": run_id, "task_id": task_id, "started_at": started_at, "reason": INTERRUPTED}
+        if _mark_if_free(conn, _task_key(run_id, task_id), "audit/task_interrupted.sql", params):
             found.append((run_id, task_id))
-        finally:
-            _task_lock(conn, run_id, task_id, "release")
     with conn.transaction():
         between = fetch_all(conn, "audit/held_runs_between_tasks.sql")
     for (run_id,) in between:
-        if not _free(conn, ("cchc.run", run_id)):
-            continue
-        try:
-            with conn.transaction():
-                execute_file(conn, "audit/run_interrupted.sql", {"run_id": run_id, "reason": INTERRUPTED_BETWEEN})
+        params = {"run_id": run_id, "reason": INTERRUPTED_BETWEEN}
+        if _mark_if_free(conn, _run_key(run_id), "audit/run_interrupted.sql", params):
             found.append((run_id, ""))
-        finally:
-            _run_lock(conn, run_id, "release")
     return found
+
+
+def _mark_if_free(conn: psycopg.Connection, key: tuple[str, str], sql_file: str, params: dict[str, Any]) -> bool:
+    """Run `sql_file` while holding `key`, if no live process holds it (then its process died)."""
+    if not _free(conn, key):
+        return False
+    try:
+        with conn.transaction():
+            execute_file(conn, sql_file, params)
+    finally:
+        _lock(conn, key, "release")
+    return True
 
 
 def finish_run(conn: psycopg.Connection, run_id: str, status: str, message: str | None = None) -> None:
@@ -127,8 +128,9 @@ def task_record(conn: psycopg.Connection, run_id: str, task_id: str) -> Iterator
     key = {"run_id": run_id, "task_id": task_id}
     # Held on this connection while the task runs, taken before its row says "running": if the process
     # dies, the connection ends, the lock goes, and the next run's mark_interrupted can tell.
-    _task_lock(conn, run_id, task_id, "take")
-    _HELD_HERE[("cchc.task", f"{run_id}|{task_id}")] = conn
+    lock_key = _task_key(run_id, task_id)
+    _lock(conn, lock_key, "take")
+    _HELD_HERE[lock_key] = conn
     try:
         with conn.transaction():
             key["started_at"] = fetch_all(conn, "audit/task_started.sql", key)[0][0]
@@ -143,14 +145,14 @@ def task_record(conn: psycopg.Connection, run_id: str, task_id: str) -> Iterator
             raise
         _task_finished(conn, key, "success", summary, None)
     finally:
-        _HELD_HERE.pop(("cchc.task", f"{run_id}|{task_id}"), None)
+        _HELD_HERE.pop(lock_key, None)
         if conn.closed or conn.broken:
             pass  # the lock went with the connection
         elif conn.info.transaction_status == psycopg.pq.TransactionStatus.IDLE:
-            _task_lock(conn, run_id, task_id, "release")
+            _lock(conn, lock_key, "release")
         else:
             # The body left work open for its caller to commit: release the lock inside it, commit nothing.
-            conn.execute(_LOCK["release"], ("cchc.task", f"{run_id}|{task_id}"))
+            conn.execute(_LOCK["release"], lock_key)
 
 
 def _task_finished(
