@@ -554,9 +554,9 @@ def mark_failed(ctx: RefreshContext, error: BaseException) -> None:
 def _rewrite_quality_report(conn: psycopg.Connection, ctx: RefreshContext) -> None:
     """Write the quarter's self-contained quality report again now that the run has ended: the one
     build_quality_report wrote said "running". Only where a refresh wrote one; never raises."""
-    from cchc.quality.summary import write_quality_report_html
+    from cchc.quality.summary import quality_report_path, write_quality_report_html
 
-    if not (data_docs_dir() / f"quality-report-{ctx.quarter}.html").exists():
+    if not quality_report_path(ctx.quarter, data_docs_dir()).exists():
         return
     try:
         write_quality_report_html(conn, ctx.quarter, data_docs_dir())

@@ -118,13 +118,17 @@ def quality_report_html(conn: psycopg.Connection, quarter: Quarter, province: st
     )
 
 
+def quality_report_path(quarter: Quarter, folder: Path) -> Path:
+    return folder / f"quality-report-{quarter}.html"
+
+
 def write_quality_report_html(conn: psycopg.Connection, quarter: Quarter, folder: Path) -> Path | None:
     """Write `quality-report-<quarter>.html` into `folder`; returns its path (None if never refreshed)."""
     page = quality_report_html(conn, quarter)
     if page is None:
         return None
     folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"quality-report-{quarter}.html"
+    path = quality_report_path(quarter, folder)
     path.write_text(page, encoding="utf-8")
     return path
 
