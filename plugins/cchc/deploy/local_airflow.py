@@ -118,7 +118,7 @@ def wait_until_healthy(deployment: LocalDeployment, timeout: float = 180) -> dic
     deadline = time.monotonic() + timeout
     last: object = None
     while time.monotonic() < deadline:
-        dead = set(services_named(deployment)) - set(running(deployment))
+        dead = dead_services(deployment)
         if dead:
             raise RuntimeError(
                 f"{', '.join(sorted(dead))} exited while starting: see {deployment.log_dir}/<service>.log"
@@ -137,6 +137,11 @@ def wait_until_healthy(deployment: LocalDeployment, timeout: float = 180) -> dic
 
 def services_named(deployment: LocalDeployment) -> list[str]:
     return [service.name for service in services(deployment)]
+
+
+def dead_services(deployment: LocalDeployment) -> set[str]:
+    """The services of the deployment whose process is not running."""
+    return set(services_named(deployment)) - set(running(deployment))
 
 
 def stop(deployment: LocalDeployment) -> list[str]:
@@ -223,7 +228,7 @@ def _watch(deployment: LocalDeployment) -> int:
     signal.signal(signal.SIGTERM, _interrupt)
     try:
         while True:
-            dead = set(services_named(deployment)) - set(running(deployment))
+            dead = dead_services(deployment)
             if dead:
                 print(
                     f"{', '.join(sorted(dead))} exited: stopping the others; see {deployment.log_dir}", file=sys.stderr
