@@ -36,7 +36,9 @@ def alert_on_failure(context: dict[str, Any]) -> None:
         log.exception("the failure alert for run %s could not be sent", context.get("run_id"))
 
 
-def _send_failure_alert(context: dict[str, Any]) -> None:
+def alert_channel() -> Any:
+    """The channel of the connection `cchc_alerts`, its secrets masked in the task's log; None when no
+    such connection is configured."""
     from airflow.sdk import Connection
     from airflow.sdk.exceptions import AirflowNotFoundException
 
@@ -46,7 +48,7 @@ def _send_failure_alert(context: dict[str, Any]) -> None:
         conn = Connection.get(ALERTS_CONN_ID)
     except AirflowNotFoundException:
         log.info("no Airflow connection %r: no alert channel is configured, no alert sent", ALERTS_CONN_ID)
-        return
+        return None
     channel = alerts.channel_from_connection(
         conn.conn_type, conn.host, conn.port, conn.schema, conn.login, conn.password, conn.extra_dejson
     )
@@ -55,6 +57,15 @@ def _send_failure_alert(context: dict[str, Any]) -> None:
         from airflow.sdk.log import mask_secret
 
         mask_secret(channel.url)  # chat webhooks carry their token in the path
+    return channel
+
+
+def _send_failure_alert(context: dict[str, Any]) -> None:
+    from cchc import alerts
+
+    channel = alert_channel()
+    if channel is None:
+        return
     ti = context.get("ti") or context.get("task_instance")
     task_id = getattr(ti, "task_id", None)
     map_index = getattr(ti, "map_index", None)
@@ -198,8 +209,10 @@ def run_step(step_name: str, context: dict[str, Any], **kwargs: Any) -> dict[str
         # The summary in the task's log, one readable line (the XCom holds it whole).
         from cchc.reports.terminal import step_line
 
+        seconds = time.perf_counter() - started
         if isinstance(summary, dict):
-            log.info("%s", step_line(step_name, summary, time.perf_counter() - started, width=400))
+            log.info("%s", step_line(step_name, summary, seconds, width=400))
+            emit_metrics(step_name, summary, seconds)
         return summary
     except pipeline.RefreshFailed as error:
         pipeline.mark_failed(ctx, error)
@@ -207,6 +220,73 @@ def run_step(step_name: str, context: dict[str, Any], **kwargs: Any) -> dict[str
     except Exception as error:
         pipeline.mark_failed(ctx, error)
         raise
+
+
+def quarters_to_check(context: dict[str, Any]) -> tuple[list[Quarter], Any]:
+    """The quarters a submission check looks at, and the moment it judges them at: the `quarter` param,
+    else the quarter of the run's date and the one before it (whose dossiers fall due early in this
+    one); the moment is the run's logical date (now for a run without one)."""
+    import pendulum
+
+    moment = context.get("logical_date") or context.get("data_interval_end") or pendulum.now(LOCAL_TZ)
+    requested = (context.get("params") or {}).get("quarter")
+    if requested:
+        return [Quarter.parse(requested)], moment
+    current = Quarter.containing(moment.in_timezone(LOCAL_TZ))
+    return [current.previous, current], moment
+
+
+def check_submissions(context: dict[str, Any]) -> dict[str, Any]:
+    """Record who has sent each checked quarter's exports (mart.submission_status) and send one reminder
+    through `cchc_alerts` for each due date passed with units still to chase."""
+    from cchc import alerts, submissions
+    from cchc.warehouse.connection import connect
+
+    quarters, moment = quarters_to_check(context)
+    url = warehouse_url_from_connection()
+    summary: dict[str, Any] = {"as_of": moment.isoformat()}
+    for quarter in quarters:
+        with connect(url) as conn:
+            rows = submissions.take(conn, landing_dir(), quarter, as_of=moment)
+        text = submissions.reminder_text(quarter, rows)
+        outcome = "nobody to chase"
+        if text is not None:
+            log.info("%s", text)
+            channel = alert_channel()
+            key = submissions.chase_key(quarter, rows)
+            outcome = "no channel" if channel is None else alerts.send_reminder(key, str(quarter), text, channel, url)
+        summary[str(quarter)] = {**submissions.counts(rows), "reminder": outcome}
+        log.info("%s: %s", quarter, summary[str(quarter)])
+    return summary
+
+
+def metric_values(step_name: str, summary: dict[str, Any], seconds: float) -> list[tuple[str, str, float]]:
+    """(kind, name, value) of the metrics one finished step gives: its duration in ms (`timing`), and
+    at the end of a refresh each dataset's rows read, loaded, quarantined and skipped and files
+    (`gauge`), e.g. `cchc.refresh.dossiers.rows_quarantined`. Airflow prefixes them ([metrics])."""
+    values = [("timing", f"cchc.step.{step_name}.duration", round(seconds * 1000, 3))]
+    for dataset, figures in (summary.get("datasets") or {}).items() if step_name == "check_run" else ():
+        values += [("gauge", f"cchc.refresh.{dataset}.{name}", value) for name, value in figures.items()]
+    return values
+
+
+def emit_metrics(step_name: str, summary: dict[str, Any], seconds: float) -> None:
+    """Send the step's metrics through Airflow's own metrics client (StatsD or OpenTelemetry as
+    configured in [metrics]); nothing is sent when metrics are off. Never fails the step."""
+    try:
+        from airflow.sdk._shared.observability.metrics import stats as stats_module
+        from airflow.sdk.observability.metrics import stats_utils
+        from airflow.sdk.observability.stats import gauge, initialize, timing
+
+        if stats_module._factory is None:  # `airflow dags test` runs tasks without the task runner's setup
+            from airflow.sdk.configuration import conf
+
+            legacy = conf.getboolean("metrics", "legacy_names_on", fallback=True)
+            initialize(factory=stats_utils.get_stats_factory(), export_legacy_names=legacy)
+        for kind, name, value in metric_values(step_name, summary, seconds):
+            (timing if kind == "timing" else gauge)(name, value)
+    except Exception:
+        log.warning("the metrics of %s could not be sent", step_name, exc_info=True)
 
 
 def fetch_from_portal(context: dict[str, Any], level: str) -> dict[str, Any]:

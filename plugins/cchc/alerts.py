@@ -68,6 +68,8 @@ class Mailbox:
 
 
 Channel = Webhook | Mailbox
+# audit.alert's dag_id for submission reminders (its run_id is the reminder's key).
+REMINDER_SOURCE = "cchc_submission_check"
 
 
 @dataclass(frozen=True)
@@ -82,6 +84,8 @@ class Failure:
     # The run's id in the warehouse's audit tables, when it is not Airflow's run id (see
     # cchc.airflow_adapter.audit_run_id).
     audit_run_id: str | None = None
+    # An e-mail subject other than "… failed" (a reminder is not a failure).
+    subject: str | None = None
 
 
 @dataclass(frozen=True)
@@ -207,8 +211,9 @@ def webhook_body(failure: Failure, text: str) -> dict[str, Any]:
 
 def email_message(failure: Failure, text: str, mailbox: Mailbox) -> EmailMessage:
     message = EmailMessage()
-    message["Subject"] = f"[CCHC] {failure.dag_id} failed: {failure.quarter or 'quarter unknown'}" + (
-        f" ({failure.task_id})" if failure.task_id else ""
+    message["Subject"] = failure.subject or (
+        f"[CCHC] {failure.dag_id} failed: {failure.quarter or 'quarter unknown'}"
+        + (f" ({failure.task_id})" if failure.task_id else "")
     )
     message["From"] = mailbox.sender
     message["To"] = ", ".join(mailbox.recipients)
@@ -286,18 +291,40 @@ def alert_failed_run(failure: Failure, channel: Channel, warehouse_url: str | No
     conn = _open(warehouse_url)
     try:
         counts = run_counts(conn, failure) if conn is not None else None
-        text = build_text(failure, counts, data_docs_hint())
-        claimed = claim(conn, failure, channel, text) if conn is not None else None
-        if claimed is False:
-            log.info("run %s of %s already has its alert: none sent", failure.run_id, failure.dag_id)
-            return "duplicate"
-        error = _deliver(channel, failure, text)
-        if claimed and _record_outcome(conn, failure, error):
-            return "failed" if error else "sent"
-        return ("failed" if error else "sent") + "-unrecorded"
+        return _send_once(conn, failure, channel, build_text(failure, counts, data_docs_hint()))
     finally:
         if conn is not None:
             conn.close()
+
+
+def send_reminder(key: str, quarter: str, text: str, channel: Channel, warehouse_url: str | None) -> str:
+    """Send the submission reminder `key` names (see cchc.submissions.chase_key) unless it went before;
+    deduplicated on audit.alert like a failed run's alert, and with the same outcomes."""
+    reminder = Failure(
+        dag_id=REMINDER_SOURCE,
+        run_id=key,
+        task_id=None,
+        quarter=quarter,
+        error=text,
+        subject=f"[CCHC] Nhắc gửi báo cáo quý {quarter} / exports of {quarter} overdue",
+    )
+    conn = _open(warehouse_url)
+    try:
+        return _send_once(conn, reminder, channel, redact(text) or "")
+    finally:
+        if conn is not None:
+            conn.close()
+
+
+def _send_once(conn: psycopg.Connection | None, failure: Failure, channel: Channel, text: str) -> str:
+    claimed = claim(conn, failure, channel, text) if conn is not None else None
+    if claimed is False:
+        log.info("%s %s already has its alert: none sent", failure.dag_id, failure.run_id)
+        return "duplicate"
+    error = _deliver(channel, failure, text)
+    if claimed and _record_outcome(conn, failure, error):
+        return "failed" if error else "sent"
+    return ("failed" if error else "sent") + "-unrecorded"
 
 
 def _open(warehouse_url: str | None) -> psycopg.Connection | None:
@@ -342,12 +369,12 @@ def _deliver(channel: Channel, failure: Failure, text: str) -> str | None:
     try:
         send(channel, failure, text)
     except AlertNotSent as error:
-        log.error("the failure alert for run %s was not sent: %s", failure.run_id, error)
+        log.error("the alert for %s %s was not sent: %s", failure.dag_id, failure.run_id, error)
         return str(error)
     except Exception as error:  # whatever goes wrong is recorded on the run's alert, never raised
-        log.exception("the failure alert for run %s was not sent", failure.run_id)
+        log.exception("the alert for %s %s was not sent", failure.dag_id, failure.run_id)
         return f"{type(error).__name__}: {error}"
-    log.info("failure alert for run %s sent by %s", failure.run_id, channel.describe())
+    log.info("alert for %s %s sent by %s", failure.dag_id, failure.run_id, channel.describe())
     return None
 
 

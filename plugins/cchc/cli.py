@@ -152,6 +152,31 @@ def cmd_show(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_status(args: argparse.Namespace) -> int:
+    from cchc import submissions
+    from cchc.reports.submissions import status_csv, status_json, status_summary, status_table
+    from cchc.warehouse.connection import connect
+
+    landing = _landing(args.landing)
+    with connect() as conn:
+        if args.record:
+            rows = submissions.take(conn, landing, args.quarter, provinces=args.province)
+        else:
+            with conn.transaction():
+                rows = submissions.status(conn, landing, args.quarter, provinces=args.province)
+    if args.chase:
+        rows = [row for row in rows if row.to_chase]
+    if args.format == "csv":
+        sys.stdout.write(status_csv(rows))
+    elif args.format == "json":
+        print(status_json(rows))
+    else:
+        print(f"Tình hình gửi báo cáo quý {args.quarter} / who has sent the exports of {args.quarter}")
+        print(status_table(rows))
+        print(status_summary(rows))
+    return 0
+
+
 def cmd_generate(args: argparse.Namespace) -> int:
     landing = Path(args.landing) if args.landing else landing_dir()
     if args.scenario:
@@ -311,6 +336,21 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("--format", choices=("table", "csv", "json"), default="table")
     show.set_defaults(func=cmd_show)
 
+    status = sub.add_parser(
+        "status",
+        help="who has sent a quarter's exports, on time or late, and who has not (mart.submission_status)",
+        description="Walks the landing zone now and compares it with the exports each unit owes "
+        "(core.submission_expectation) and their due dates: the end of the period they cover plus "
+        "CCHC_SUBMISSION_GRACE_DAYS (default 5).",
+    )
+    status.add_argument("--quarter", type=_quarter, required=True)
+    status.add_argument("--province", action="append", help="only this province (repeatable), e.g. 87")
+    status.add_argument("--chase", action="store_true", help="only the units to chase: overdue or refused")
+    status.add_argument("--record", action="store_true", help="also write it to mart.submission_status")
+    status.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    status.add_argument("--landing", help="landing zone (default: $CCHC_LANDING or data/landing)")
+    status.set_defaults(func=cmd_status)
+
     fetch = sub.add_parser("fetch-portal", help="pull dossiers from the provincial portal's API into the landing zone")
     fetch.add_argument("--quarter", type=_quarter, required=True)
     fetch.add_argument(
@@ -388,7 +428,7 @@ def configure_logging(verbose: int = 0, quiet: bool = False) -> None:
         handler.cchc_cli = True  # type: ignore[attr-defined]
         handler.setFormatter(logging.Formatter("%(message)s"))
         log.addHandler(handler)
-    handler.setStream(sys.stderr)
+    handler.stream = sys.stderr  # not setStream: it flushes the old stream, which may be closed by now
     log.propagate = False
     log.setLevel(logging.WARNING if quiet else logging.DEBUG if verbose else logging.INFO)
     for name in NOISY_LIBRARIES:

@@ -19,6 +19,7 @@ from typing import Any
 
 import psycopg
 
+from cchc import submissions
 from cchc.config import data_docs_dir
 from cchc.indicators import online_target, scorecard_parameters
 from cchc.quality import audit
@@ -224,6 +225,9 @@ def load_raw_files(ctx: RefreshContext) -> dict[str, Any]:
             landing_problems=found["landing_problems"],
             rows_read=sum(f["rows_read"] or 0 for f in loads),
         )
+        # Who has sent what, as this run found the landing zone (mart.submission_status).
+        with ctx.connect() as status_conn:
+            summary["submissions"] = submissions.counts(submissions.take(status_conn, ctx.landing, ctx.quarter))
         return summary
 
 
@@ -450,6 +454,9 @@ def _quarantine_problem(conn: psycopg.Connection, quarter: str, limit: int) -> t
     )
 
 
+DATASET_FIGURES = ("files", "rows_read", "rows_loaded", "rows_quarantined", "rows_skipped")
+
+
 def check_run(ctx: RefreshContext) -> dict[str, Any]:
     """Fail loudly if any file was rejected, misplaced, or does not balance read = loaded + quarantined,
     or if more rows of the quarter were quarantined than CCHC_MAX_QUARANTINED_ROWS allows."""
@@ -460,7 +467,9 @@ def check_run(ctx: RefreshContext) -> dict[str, Any]:
             rejected = fetch_all(conn, "audit/rejected_files.sql", params)
             misplaced = fetch_all(conn, "audit/landing_problems.sql", params)
             quarantined, quarantine_problem = _quarantine_problem(conn, str(ctx.quarter), max_quarantined_rows())
+            counts = fetch_all(conn, "audit/run_dataset_counts.sql", params)
             conn.rollback()
+            summary["datasets"] = {dataset: dict(zip(DATASET_FIGURES, row, strict=True)) for dataset, *row in counts}
             summary.update(
                 unbalanced=len(unbalanced),
                 rejected_files=len(rejected),

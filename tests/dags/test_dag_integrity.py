@@ -68,16 +68,35 @@ def _cron_timetable(dag):
     return getattr(dag.timetable, "timetable", dag.timetable)
 
 
-def test_every_dag_has_a_real_quarter_interval(dagbag):
+QUARTERLY_DAGS = ("cchc_ingest_commune", "cchc_ingest_district", "cchc_ingest_province", "cchc_quarterly_refresh")
+
+
+def test_every_quarterly_dag_has_a_real_quarter_interval(dagbag):
     from airflow.timetables.interval import CronDataIntervalTimetable
 
     local = pendulum.timezone("Asia/Ho_Chi_Minh")
-    for dag in dagbag.dags.values():
+    assert set(QUARTERLY_DAGS) | {"cchc_submission_check"} == set(dagbag.dag_ids)
+    for dag in (dagbag.dags[dag_id] for dag_id in QUARTERLY_DAGS):
         sdk_timetable = _cron_timetable(dag)
         timetable = CronDataIntervalTimetable(sdk_timetable.expression, timezone=sdk_timetable.timezone)
         interval = timetable.infer_manual_data_interval(run_after=pendulum.datetime(2024, 7, 1, tz=local))
         assert interval.start == pendulum.datetime(2024, 4, 1, tz=local), dag.dag_id
         assert interval.end == pendulum.datetime(2024, 7, 1, tz=local), dag.dag_id
+
+
+def test_the_submission_check_runs_every_morning_in_viet_nam_time(dagbag):
+    from airflow.timetables.base import DataInterval, TimeRestriction
+    from airflow.timetables.trigger import CronTriggerTimetable
+
+    dag = dagbag.dags["cchc_submission_check"]
+    timetable = CronTriggerTimetable(dag.timetable.expression, timezone=dag.timetable.timezone)
+    local = pendulum.timezone("Asia/Ho_Chi_Minh")
+    last = DataInterval.exact(pendulum.datetime(2024, 7, 10, 8, tz=local))
+    restriction = TimeRestriction(earliest=None, latest=None, catchup=True)
+    upcoming = timetable.next_dagrun_info(last_automated_data_interval=last, restriction=restriction)
+    assert upcoming.logical_date == pendulum.datetime(2024, 7, 11, 8, tz=local)
+    assert [t.task_id for t in dag.tasks] == ["check_submissions"]
+    assert dag.max_active_runs == 1 and not dag.catchup
 
 
 def test_refresh_runs_when_every_level_is_ingested(dagbag):

@@ -37,7 +37,8 @@ def register_landing_file(conn: psycopg.Connection, dataset: str, path: str) -> 
 
 def mart_rows(url: str, quarter: str) -> dict[str, list[str]]:
     """Every row of the quarter in every mart that has a quarter column, as sorted text (the file id, a
-    warehouse's own numbering, left out): two warehouses' marts are equal when these are."""
+    warehouse's own numbering, and `as_of`, the moment mart.submission_status was taken, left out): two
+    warehouses' marts are equal when these are."""
     with psycopg.connect(url) as conn:
         tables = [
             row[0]
@@ -51,7 +52,8 @@ def mart_rows(url: str, quarter: str) -> dict[str, list[str]]:
                 row[0]
                 for row in conn.execute(
                     sql.SQL(
-                        "select (to_jsonb(t) - 'file_id')::text as r from {} as t where quarter = %s order by r"
+                        "select (to_jsonb(t) - 'file_id' - 'as_of')::text as r "
+                        "from {} as t where quarter = %s order by r"
                     ).format(sql.Identifier(*table.split("."))),
                     (quarter,),
                 ).fetchall()

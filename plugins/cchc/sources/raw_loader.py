@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 import psycopg
@@ -156,10 +157,12 @@ def _register(conn: psycopg.Connection, item: LandingFile, checksum: str, file_i
         _delete_raw_rows(conn, item, [file_id])
         execute_file(conn, "raw/landing_file_retire.sql", {"file_id": file_id})
         return file_id
+    stat = item.path.stat()
     params = {
         "path": item.relative_path,
         "checksum": checksum,
-        "size_bytes": item.path.stat().st_size,
+        "size_bytes": stat.st_size,
+        "modified_at": datetime.fromtimestamp(stat.st_mtime, tz=UTC),
         "unit_level": item.unit_level,
         "unit_code": item.unit_code,
         "quarter": item.quarter,
