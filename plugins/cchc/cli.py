@@ -272,19 +272,18 @@ def cmd_quality(args: argparse.Namespace) -> int:
     if not args.quarter:
         print("error: cchc quality needs --quarter (e.g. 2024Q2), or --serve", file=sys.stderr)
         return EXIT_USAGE
-    from cchc.quality.summary import quality_report
+    from cchc.quality.summary import last_run_failed, quality_report
     from cchc.warehouse.connection import connect
-    from cchc.warehouse.sql_files import fetch_all
 
     with connect() as conn:
         report = quality_report(conn, args.quarter, args.province)
-        runs = fetch_all(conn, "audit/quality_last_run.sql", {"quarter": str(args.quarter)})
+        failed = last_run_failed(conn, args.quarter)
     if report is None:
         print(f"no refresh of {args.quarter}: run `cchc refresh --quarter {args.quarter}` first", file=sys.stderr)
         return EXIT_PROBLEM
     print(report)
     # The quarter's last finished refresh failed: a script checking the quarter must see it.
-    return EXIT_PROBLEM if runs and runs[0][1] == "failed" else 0
+    return EXIT_PROBLEM if failed else 0
 
 
 def _version() -> str:

@@ -134,16 +134,22 @@ def discover_files(ctx: RefreshContext, level: str | None = None) -> dict[str, A
         return summary
 
 
+# Units in a row the portal could not be reached for, after retries, before the rest are not tried.
+PORTAL_DOWN_AFTER = 3
+
+
 def fetch_portal_exports(
     ctx: RefreshContext, client: Any, level: str, units: list[str] | None = None, province: str | None = None
 ) -> dict[str, Any]:
     """Pull each unit's dossiers for the quarter from the portal into the landing zone as JSON.
 
-    Units are the ones named, else every unit of `level` in `province` valid in the quarter. A unit
-    that fails after the client's retries does not stop the others; the step then fails naming them
-    (a refused token stops at once), and a rerun rewrites nothing that is unchanged.
+    Units are the ones named, else every unit of `level` in `province` valid in the quarter. Each unit
+    is logged as it is done, with its time. A unit that fails after the client's retries does not stop
+    the others; the step then fails naming them. A refused token stops at once, and so do
+    PORTAL_DOWN_AFTER units in a row the portal could not be reached for (it is down: the rest would
+    only wait out their retries). A rerun rewrites nothing that is unchanged.
     """
-    from cchc.sources.portal_api import PortalAuthError, PortalError, write_landing_json
+    from cchc.sources.portal_api import PortalAuthError, PortalError, PortalUnavailable, write_landing_json
 
     if not units:
         if not province:
@@ -154,15 +160,30 @@ def fetch_portal_exports(
             code for code, unit_level, unit_province in valid if unit_level == level and unit_province == province
         )
     written, failed = [], []
-    for unit_code in units:
+    unavailable_in_a_row = 0
+    for number, unit_code in enumerate(units, 1):
+        started = time.perf_counter()
+        progress = f"{level} {number}/{len(units)} {unit_code}"
         try:
             path = write_landing_json(client, ctx.landing, level, unit_code, str(ctx.quarter))
         except PortalAuthError:
             raise
         except PortalError as error:
             failed.append(f"{unit_code}: {error}")
+            log.warning("%s: failed after %.1f s: %s", progress, time.perf_counter() - started, error)
+            unavailable_in_a_row = unavailable_in_a_row + 1 if isinstance(error, PortalUnavailable) else 0
+            untried = units[number:]
+            if unavailable_in_a_row >= PORTAL_DOWN_AFTER and untried:
+                raise PortalUnavailable(
+                    f"the portal looks down: {unavailable_in_a_row} units in a row could not be reached "
+                    f"(last: {error}); stopped with {len(untried)} of {len(units)} units not tried "
+                    f"({', '.join(untried[:10])}{', …' if len(untried) > 10 else ''}); the {len(written)} "
+                    "fetched are kept: run it again when the portal answers"
+                ) from error
             continue
+        unavailable_in_a_row = 0
         written.append(path.relative_to(ctx.landing).as_posix())
+        log.info("%s: fetched in %.1f s", progress, time.perf_counter() - started)
     if failed:
         raise PortalError(f"{len(failed)} of {len(units)} units could not be fetched:\n  " + "\n  ".join(failed))
     return {"units": len(units), "files": written}

@@ -13,8 +13,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
-import socket
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -24,16 +22,15 @@ from zoneinfo import ZoneInfo
 
 import psycopg
 import pytest
-from psycopg import sql
 
 from cchc.config import LOCAL_TZ
-from cchc.deploy.local_airflow import running, start, stop, wait_until_healthy
 from cchc.deploy.settings import LocalDeployment
 from cchc.generate.province import generate_province
 from cchc.quarters import Quarter
-from cchc.warehouse.connection import with_database
+from tests.conftest import REPO_ROOT
 from tests.integration.helpers import refresh
 from tests.support.airflow_api import AirflowApi
+from tests.support.airflow_stack import airflow_stack
 from tests.support.alert_receivers import WebhookReceiver
 from tests.support.databases import copy_template, drop_database, mart_rows
 
@@ -44,15 +41,9 @@ QUARTER = "2024Q2"
 LOGICAL_DATE = "2024-07-01T00:00:00+07:00"
 INGEST_DAGS = ["cchc_ingest_commune", "cchc_ingest_district", "cchc_ingest_province"]
 REFRESH = "cchc_quarterly_refresh"
-PASSWORD = "deployed-test-login"
+DAG_IDS = {path.stem for path in (REPO_ROOT / "dags").glob("*.py")}
 REDIS_DB = 11  # a database of its own on the machine's Redis, emptied first
 STEP_TIMEOUT = 600
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @dataclass
@@ -77,45 +68,26 @@ def stack(server_url: str, template_db: str, landing: Path, tmp_path_factory) ->
 
     redis_url = f"redis://127.0.0.1:6379/{REDIS_DB}"
     redis.Redis.from_url(redis_url).flushdb()
-    meta_name = f"airflow_meta_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(server_url, autocommit=True) as admin:
-        admin.execute(sql.SQL("create database {}").format(sql.Identifier(meta_name)))
     warehouse_name, warehouse = copy_template(server_url, template_db, "cchc_deployed")
     home = tmp_path_factory.mktemp("airflow_deployed")
-    deployment = LocalDeployment(
-        home=home,
-        executor="CeleryExecutor",
-        workers=2,
-        metadata_url=with_database(server_url, meta_name),
-        redis_url=redis_url,
-        port=_free_port(),
-        password=PASSWORD,
-    )
-    with WebhookReceiver(lifetime=3600) as receiver:
-        alerts = {"conn_type": "http", "host": "127.0.0.1", "port": receiver.port, "schema": "hooks/cchc"}
-        extra_env = {
-            "WAREHOUSE_URL": warehouse,
-            "CCHC_LANDING": str(landing),
-            "CCHC_DATA_DOCS": str(home / "data_docs"),
-            "AIRFLOW_CONN_CCHC_ALERTS": json.dumps(alerts),
-            "GX_ANALYTICS_ENABLED": "False",
-            # A queue of this stack's own: a worker left by another run on the same Redis takes none of its tasks.
-            "AIRFLOW__OPERATORS__DEFAULT_QUEUE": f"cchc_test_{uuid.uuid4().hex[:8]}",
-        }
-        pids = start(deployment, extra_env)
-        try:
-            wait_until_healthy(deployment, timeout=240)
-            api = AirflowApi(deployment.ui_url, "admin", PASSWORD)
-            yield Stack(deployment, api, warehouse, landing, receiver)
-        finally:
-            stopped = stop(deployment)
-            assert set(stopped) == set(pids)
-            assert running(deployment) == {}
-            for pid in pids.values():
-                with pytest.raises(ProcessLookupError):
-                    os.kill(pid, 0)
-            drop_database(server_url, warehouse_name)
-            drop_database(server_url, meta_name)
+    try:
+        with WebhookReceiver(lifetime=3600) as receiver:
+            alerts = {"conn_type": "http", "host": "127.0.0.1", "port": receiver.port, "schema": "hooks/cchc"}
+            extra_env = {
+                "WAREHOUSE_URL": warehouse,
+                "CCHC_LANDING": str(landing),
+                "CCHC_DATA_DOCS": str(home / "data_docs"),
+                "AIRFLOW_CONN_CCHC_ALERTS": json.dumps(alerts),
+                "GX_ANALYTICS_ENABLED": "False",
+                # A queue of this stack's own: a worker left by another run on the same Redis takes none of its tasks.
+                "AIRFLOW__OPERATORS__DEFAULT_QUEUE": f"cchc_test_{uuid.uuid4().hex[:8]}",
+            }
+            with airflow_stack(
+                server_url, home, extra_env, executor="CeleryExecutor", workers=2, redis_url=redis_url
+            ) as (deployment, api):
+                yield Stack(deployment, api, warehouse, landing, receiver)
+    finally:
+        drop_database(server_url, warehouse_name)
 
 
 @pytest.fixture(scope="module")
@@ -136,7 +108,7 @@ def _settled(api: AirflowApi) -> bool:
 
 def test_ingest_assets_start_the_refresh_on_celery_workers(stack: Stack, expected_marts) -> None:
     api = stack.api
-    api.wait_for("the four DAGs to be parsed", lambda: len(api.dags()) == 4, STEP_TIMEOUT)
+    api.wait_for("every DAG to be parsed", lambda: {dag["dag_id"] for dag in api.dags()} == DAG_IDS, STEP_TIMEOUT)
     # Unpausing runs each DAG for the last quarter that ended (catchup is off), and the ingest runs' assets
     # start the refresh of it again. The landing zone holds nothing of that quarter: every refresh of it
     # fails at once, saying so, without retries.

@@ -27,6 +27,7 @@ from cchc import submissions
 from cchc.cli import main
 from cchc.pipeline import RefreshFailed
 from cchc.quarters import Quarter
+from cchc.warehouse.access import grant_reader
 from cchc.warehouse.connection import connect
 from tests.integration.helpers import refresh, write_dossiers
 
@@ -195,3 +196,37 @@ def test_a_bad_setting_is_refused_by_name(monkeypatch, name: str, value: str, me
     monkeypatch.setenv(name, value)
     with pytest.raises(ValueError, match=message):
         submissions.grace_days() if name == "CCHC_SUBMISSION_GRACE_DAYS" else submissions.provinces_setting()
+
+
+def test_cchc_quality_under_a_reader_login_shows_what_the_login_may_read(
+    warehouse_db: str, landing: Path, monkeypatch, capsys
+) -> None:
+    from tests.integration.test_access import Logins
+
+    logins = Logins(warehouse_db)
+    try:
+        with connect(warehouse_db) as conn:
+            with conn.transaction():
+                submissions.take(conn, landing, QUARTER, as_of=CHECK_AFTER)
+            own, other = logins.new(), logins.new()
+            grant_reader(conn, own, ["87"])
+            grant_reader(conn, other, ["48"])
+        monkeypatch.setenv("WAREHOUSE_URL", logins.conninfo(own))
+        assert main(["quality", "--quarter", "2024Q2"]) == 0
+        out = capsys.readouterr().out
+        assert "This login reads the marts of its provinces only" in out
+        assert "Submissions (mart.submission_status, as of 2024-07-10 12:00:00)" in out
+        assert "166 báo cáo phải gửi / exports owed; đúng hạn / on time: 2; trễ hạn / late: 2" in out
+        # The 162 to chase, ten shown: the province's form first.
+        [province] = [line.split() for line in out.splitlines() if line.startswith("87 ")]
+        assert province == ["87", "Tỉnh", "Đồng", "Tháp", "one_stop_report", "chưa", "gửi", "(quá", "hạn)", "/", "not",
+                            "sent,", "overdue"]  # fmt: skip
+        assert "… and 152 more" in out
+        assert "Last run:" not in out and "Files:" not in out
+
+        monkeypatch.setenv("WAREHOUSE_URL", logins.conninfo(other))
+        assert main(["quality", "--quarter", "2024Q2"]) == 0
+        out = capsys.readouterr().out
+        assert "Submissions: nothing recorded for 2024Q2" in out
+    finally:
+        logins.drop_all()

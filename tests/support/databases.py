@@ -43,8 +43,13 @@ def mart_rows(url: str, quarter: str) -> dict[str, list[str]]:
         tables = [
             row[0]
             for row in conn.execute(
-                """select distinct table_schema || '.' || table_name from information_schema.columns
-                   where table_schema = 'mart' and column_name = 'quarter' order by 1"""
+                # Partitioned tables whole, not their partitions (which come and go with the quarters).
+                """select distinct c.table_schema || '.' || c.table_name
+                   from information_schema.columns as c
+                   join pg_class as t on t.relname = c.table_name
+                   join pg_namespace as n on n.oid = t.relnamespace and n.nspname = c.table_schema
+                   where c.table_schema = 'mart' and c.column_name = 'quarter' and not t.relispartition
+                   order by 1"""
             ).fetchall()
         ]
         return {

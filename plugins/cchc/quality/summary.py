@@ -43,7 +43,10 @@ STYLE = (
 
 def quality_report(conn: psycopg.Connection, quarter: Quarter, province: str | None = None) -> str | None:
     """The report as text, or None when the quarter was never refreshed. It reads the latest refresh that
-    finished; a later one still going, or interrupted, is named above it."""
+    finished; a later one still going, or interrupted, is named above it. Under a reader login (which
+    reads the marts of its provinces, not the audit), the parts of the report in the marts."""
+    if not can_read_audit(conn):
+        return _reader_report(conn, quarter, province)
     _sweep_interrupted(conn)
     runs = fetch_all(conn, "audit/quality_last_run.sql", {"quarter": str(quarter)})
     if not runs:
@@ -67,9 +70,64 @@ def quality_report(conn: psycopg.Connection, quarter: Quarter, province: str | N
         _warnings_section(warnings),
         _volume_section(conn, quarter, province),
         _reconciliation_section(conn, quarter, province),
+        _submissions_section(conn, quarter, province),
         _data_docs_section(),
     ]
     return "\n\n".join(sections)
+
+
+def can_read_audit(conn: psycopg.Connection) -> bool:
+    """Whether this login reads the audit schema (a data engineer's does; a reader login's does not)."""
+    allowed = bool(fetch_all(conn, "audit/can_read_audit.sql")[0][0])
+    conn.rollback()
+    return allowed
+
+
+def last_run_failed(conn: psycopg.Connection, quarter: Quarter) -> bool:
+    """Whether the quarter's last finished refresh failed (False where this login cannot read the audit)."""
+    if not can_read_audit(conn):
+        return False
+    runs = fetch_all(conn, "audit/quality_last_run.sql", {"quarter": str(quarter)})
+    conn.rollback()
+    return bool(runs) and runs[0][1] == "failed"
+
+
+def _reader_report(conn: psycopg.Connection, quarter: Quarter, province: str | None) -> str:
+    title = f"CCHC data quality, {quarter}" + (f", province {province}" if province else "")
+    note = (
+        "This login reads the marts of its provinces only (cchc grant-reader). Runs, files and rejected rows\n"
+        "are in the audit, raw and quarantine schemas, which a data engineer's login reads."
+    )
+    sections = [
+        f"{title}\n{'=' * len(title)}",
+        f"Access\n{note}",
+        _reconciliation_section(conn, quarter, province),
+        _submissions_section(conn, quarter, province),
+    ]
+    return "\n\n".join(sections)
+
+
+def _submissions_section(conn: psycopg.Connection, quarter: Quarter, province: str | None) -> str:
+    from cchc.reports.submissions import status_summary
+    from cchc.submissions import COLUMNS, STATUS_EN, Submission
+
+    params = {"quarter": str(quarter), "province": province}
+    recorded = fetch_all(conn, "marts/submission_status_of_quarter.sql", params)
+    rows = [Submission(dict(zip(COLUMNS, row, strict=True))) for row in recorded]
+    conn.rollback()
+    if not rows:
+        return f"Submissions: nothing recorded for {quarter} (cchc status --quarter {quarter} --record)"
+    chase = [row for row in rows if row.to_chase]
+    table = [
+        [row["unit_code"], row["unit_name"], row["dataset"], f"{row['submission_vi']} / {STATUS_EN[row['submission']]}"]
+        for row in chase[:TOP]
+    ]
+    head = f"Submissions (mart.submission_status, as of {_local(rows[0]['as_of'])})"
+    lines = [head, status_summary(rows)]
+    if chase:
+        chased = _table(table, ("unit", "name", "dataset", "status"))
+        lines.append(f"To chase (due date passed):\n{chased}{_more(len(chase))}")
+    return "\n".join(lines)
 
 
 def _local(moment: datetime | None) -> str:

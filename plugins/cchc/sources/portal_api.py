@@ -101,6 +101,11 @@ class PortalAuthError(PortalError):
     """The portal refused the token (401/403): a configuration problem, never retried."""
 
 
+class PortalUnavailable(PortalError):
+    """The portal did not answer, or kept answering HTTP 5xx/429, through every retry: the portal (or the
+    way to it) is down rather than one unit's data being wrong."""
+
+
 class _Retryable(Exception):
     """One failed attempt that another attempt may fix; `wait` is the server's wish, if it said one."""
 
@@ -253,7 +258,7 @@ class PortalClient:
                         ) from None
                     malformed_before = True
                 if attempt > self.max_retries:
-                    raise PortalError(
+                    raise PortalUnavailable(
                         f"{url}: gave up after {attempt} attempt{'s' if attempt > 1 else ''}; last: {problem.cause}"
                     ) from None
                 wait = problem.wait if problem.wait is not None else self._backoff_delay(attempt)
