@@ -185,7 +185,7 @@ def run_step(step_name: str, context: dict[str, Any], **kwargs: Any) -> dict[str
     """Run one pipeline step for this DAG run; data problems fail the task without retries."""
     from airflow.sdk.exceptions import AirflowFailException
 
-    from cchc import pipeline
+    from cchc import pipeline, run_notes
 
     mask_secret_settings()
     try:
@@ -203,6 +203,9 @@ def run_step(step_name: str, context: dict[str, Any], **kwargs: Any) -> dict[str
     )
     step = getattr(pipeline, step_name)
     log.info("%s of %s (run %s)", step_name, quarter, ctx.run_id)
+    refresh = _dag_id(context) == REFRESH_DAG_ID
+    if refresh and step_name == "prepare_warehouse":
+        run_notes.write_note(REFRESH_DAG_ID, context["run_id"], run_notes.started_note(str(quarter)))
     started = time.perf_counter()
     try:
         summary = step(ctx, **kwargs)
@@ -213,9 +216,19 @@ def run_step(step_name: str, context: dict[str, Any], **kwargs: Any) -> dict[str
         if isinstance(summary, dict):
             log.info("%s", step_line(step_name, summary, seconds, width=400))
             emit_metrics(step_name, summary, seconds)
+            if step_name == "build_quality_report" and summary.get("quality_report"):
+                log.info(
+                    "quality report: %s; in a terminal: cchc quality --quarter %s", summary["quality_report"], quarter
+                )
+            if refresh and step_name == "check_run":
+                run_notes.write_note(REFRESH_DAG_ID, context["run_id"], run_notes.finished_note(str(quarter), summary))
         return summary
     except pipeline.RefreshFailed as error:
         pipeline.mark_failed(ctx, error)
+        if refresh:
+            run_notes.write_note(
+                REFRESH_DAG_ID, context["run_id"], run_notes.failed_note(str(quarter), step_name, str(error))
+            )
         raise AirflowFailException(str(error)) from error
     except Exception as error:
         pipeline.mark_failed(ctx, error)

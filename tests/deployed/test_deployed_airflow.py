@@ -41,6 +41,7 @@ QUARTER = "2024Q2"
 LOGICAL_DATE = "2024-07-01T00:00:00+07:00"
 INGEST_DAGS = ["cchc_ingest_commune", "cchc_ingest_district", "cchc_ingest_province"]
 REFRESH = "cchc_quarterly_refresh"
+SUBMISSIONS = "mart.submission_status"
 DAG_IDS = {path.stem for path in (REPO_ROOT / "dags").glob("*.py")}
 REDIS_DB = 11  # a database of its own on the machine's Redis, emptied first
 STEP_TIMEOUT = 600
@@ -133,6 +134,9 @@ def test_ingest_assets_start_the_refresh_on_celery_workers(stack: Stack, expecte
     for run_id in refresh_runs_before:
         tries = {ti["task_id"]: ti["try_number"] for ti in api.task_instances(REFRESH, run_id)}
         assert tries.get("load_raw_files") == 1, tries  # input errors are not retried
+        # The run's note in the UI names its quarter and what failed.
+        note = api.run(REFRESH, run_id)["note"]
+        assert note.startswith(f"**{last_ended}** · lỗi / failed at `load_raw_files`\n- {last_ended}: the landing zone")
     alerted = [post.body["run_id"] for post in stack.receiver.posts]
     assert sorted(alerted) == sorted(refresh_runs_before)
 
@@ -153,6 +157,9 @@ def test_ingest_assets_start_the_refresh_on_celery_workers(stack: Stack, expecte
             "select quarter, status from audit.pipeline_run where run_id = %s", (run["dag_run_id"],)
         ).fetchone()
     assert refreshed == (QUARTER, "success")
+    note = api.run(REFRESH, run["dag_run_id"])["note"]
+    assert note.startswith(f"**{QUARTER}** · thành công / success\n- dossiers: "), note
+    assert note.endswith(f"- `cchc quality --quarter {QUARTER}`")
     # Each task's log ends its work with the step's summary on one line.
     loaded = api.task_log(REFRESH, run["dag_run_id"], "load_raw_files")
     assert any(line.startswith("load_raw_files (") and "files " in line for line in loaded.splitlines()), loaded[-3000:]
@@ -181,6 +188,7 @@ def test_a_failed_run_is_shown_alerted_once_and_fixed_by_clearing(stack: Stack, 
     assert run["state"] == "failed"
     states = {ti["task_id"]: ti["state"] for ti in api.task_instances(REFRESH, run_id)}
     assert states["check_run"] == "failed"
+    assert api.run(REFRESH, run_id)["note"].startswith(f"**{QUARTER}** · lỗi / failed at `check_run`")
     assert {task: state for task, state in states.items() if task != "check_run"} == dict.fromkeys(
         [t for t in states if t != "check_run"], "success"
     )
@@ -195,4 +203,14 @@ def test_a_failed_run_is_shown_alerted_once_and_fixed_by_clearing(stack: Stack, 
     api.wait_for("the cleared run to start again", lambda: api.run(REFRESH, run_id)["state"] not in {"failed"}, 60)
     assert api.wait_for_run(REFRESH, run_id, STEP_TIMEOUT)["state"] == "success"
     assert len([p for p in stack.receiver.posts if p.body.get("run_id") == run_id]) == 1
-    assert mart_rows(stack.warehouse, QUARTER) == expected_marts
+    assert api.run(REFRESH, run_id)["note"].startswith(f"**{QUARTER}** · thành công / success")
+    # The same marts, but for the submissions: this warehouse received two versions of the file (the good
+    # one, sent again unchanged at the end, and the bad one), which mart.submission_status counts.
+    marts = mart_rows(stack.warehouse, QUARTER)
+    assert {k: v for k, v in marts.items() if k != SUBMISSIONS} == {
+        k: v for k, v in expected_marts.items() if k != SUBMISSIONS
+    }
+    path = dossiers.relative_to(stack.landing).as_posix()
+    with psycopg.connect(stack.warehouse) as conn:
+        versions = conn.execute("select versions from mart.submission_status where path = %s", (path,)).fetchone()
+    assert versions == (2,)

@@ -27,6 +27,8 @@ from cchc.config import PROJECT_ROOT
 SHARED_FILE = PROJECT_ROOT / "airflow.env"
 EXECUTORS = ("LocalExecutor", "CeleryExecutor")
 ADMIN = "admin"
+# The login tasks use to write a short note on their run through the REST API (role "user" in airflow.env).
+TASKS_USER = "cchc_tasks"
 
 
 def read_env_file(path: Path = SHARED_FILE) -> dict[str, str]:
@@ -122,6 +124,9 @@ def environment(deployment: LocalDeployment) -> dict[str, str]:
         "AIRFLOW__CELERY__RESULT_BACKEND": "db+" + sqlalchemy_url(deployment.metadata_url),
         # Workers share this machine: the host name each task records names its worker too.
         "AIRFLOW__CORE__HOSTNAME_CALLABLE": "cchc.deploy.hostname.hostname",
+        # Where tasks write their run's note (cchc.run_notes); the password is among the secrets.
+        "CCHC_AIRFLOW_API_URL": deployment.ui_url,
+        "CCHC_AIRFLOW_API_USER": TASKS_USER,
     }
     return {**os.environ, **read_env_file(), **local, **_secrets(deployment.home)}
 
@@ -134,23 +139,29 @@ def write_passwords(deployment: LocalDeployment) -> None:
     """The UI's login, in SimpleAuthManager's passwords file (readable by this user only)."""
     path = passwords_file(deployment)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps({ADMIN: deployment.password}), encoding="utf-8")
+    tasks_password = _secrets(deployment.home)["CCHC_AIRFLOW_API_PASSWORD"]
+    path.write_text(json.dumps({ADMIN: deployment.password, TASKS_USER: tasks_password}), encoding="utf-8")
     path.chmod(0o600)
 
 
 def _secrets(home: Path) -> dict[str, str]:
-    """Keys every process must share (the tokens they give each other, the encryption of connections):
-    generated on first use and kept in AIRFLOW_HOME, readable by this user only."""
-    path = home / "local-secrets.json"
-    if not path.exists():
-        from cryptography.fernet import Fernet
+    """Keys every process must share (the tokens they give each other, the encryption of connections,
+    the password tasks use to write their run's note): generated on first use and kept in AIRFLOW_HOME,
+    readable by this user only. A key a newer version adds is added to an existing file."""
+    from cryptography.fernet import Fernet
 
+    path = home / "local-secrets.json"
+    values = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    wanted = {
+        "AIRFLOW__CORE__FERNET_KEY": lambda: Fernet.generate_key().decode(),
+        "AIRFLOW__API_AUTH__JWT_SECRET": lambda: secrets.token_hex(32),
+        "AIRFLOW__API__SECRET_KEY": lambda: secrets.token_hex(32),
+        "CCHC_AIRFLOW_API_PASSWORD": lambda: secrets.token_urlsafe(24),
+    }
+    missing = {name: make() for name, make in wanted.items() if name not in values}
+    if missing:
+        values.update(missing)
         home.mkdir(parents=True, exist_ok=True)
-        values = {
-            "AIRFLOW__CORE__FERNET_KEY": Fernet.generate_key().decode(),
-            "AIRFLOW__API_AUTH__JWT_SECRET": secrets.token_hex(32),
-            "AIRFLOW__API__SECRET_KEY": secrets.token_hex(32),
-        }
         path.write_text(json.dumps(values), encoding="utf-8")
         path.chmod(0o600)
-    return json.loads(path.read_text(encoding="utf-8"))
+    return values
