@@ -263,11 +263,11 @@ def cmd_quality(args: argparse.Namespace) -> int:
         if not index_path().exists():
             print(f"error: no Data Docs at {index_path()}: run a refresh first", file=sys.stderr)
             return 1
-        print(f"serving {index_path().parent} on http://127.0.0.1:{args.port}/index.html (Ctrl+C stops)")
+        print(f"serving {index_path().parent} on http://{args.host}:{args.port}/index.html (Ctrl+C stops)")
         from contextlib import suppress
 
         with suppress(KeyboardInterrupt):
-            serve(args.port)
+            serve(args.port, host=args.host)
         return 0
     if not args.quarter:
         print("error: cchc quality needs --quarter (e.g. 2024Q2), or --serve", file=sys.stderr)
@@ -410,7 +410,8 @@ def build_parser() -> argparse.ArgumentParser:
     quality.add_argument("--quarter", type=_quarter, help="e.g. 2024Q2")
     quality.add_argument("--province", help="only files of this province's units, e.g. 87")
     quality.add_argument("--serve", action="store_true", help="serve the Data Docs on http://127.0.0.1:PORT")
-    quality.add_argument("--port", type=int, default=8080)
+    quality.add_argument("--port", type=int, default=8081, help="default 8081 (Airflow's UI has 8080)")
+    quality.add_argument("--host", default="127.0.0.1", help="address to serve on (0.0.0.0 inside a container)")
     quality.set_defaults(func=cmd_quality)
     return parser
 

@@ -363,3 +363,24 @@ def test_env_example_explains_each_variable():
 def test_env_file_is_not_committed():
     ignored = (ROOT / ".gitignore").read_text(encoding="utf-8").splitlines()
     assert ".env" in {line.strip() for line in ignored}
+
+
+def test_the_data_docs_the_workers_write_are_served(services, common_env):
+    docs = common_env["CCHC_DATA_DOCS"]
+    served = services["quality-docs"]
+    assert served["environment"]["CCHC_DATA_DOCS"] == docs
+    assert served["entrypoint"] == ["cchc"]
+    assert served["command"][:2] == ["quality", "--serve"]
+    port = served["command"][served["command"].index("--port") + 1]
+    assert served["ports"] == [f"{port}:{port}"] and port != "8080"  # Airflow's UI has 8080
+    assert served["command"][served["command"].index("--host") + 1] == "0.0.0.0"
+
+    def volume_holding(service: dict) -> str:
+        for volume in service["volumes"]:
+            source, target = (volume["source"], volume["target"]) if isinstance(volume, dict) else volume.split(":")[:2]
+            if docs.startswith(target.rstrip("/") + "/"):
+                return source
+        raise AssertionError(f"no volume holds {docs}")
+
+    assert volume_holding(services["airflow-worker"]) == volume_holding(served) == "quality"
+    assert any(v.get("read_only") for v in served["volumes"] if isinstance(v, dict))

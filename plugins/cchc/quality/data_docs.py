@@ -70,13 +70,17 @@ def build_data_docs(conn: psycopg.Connection, run_id: str, runs: int = RUNS_SHOW
     }
 
 
-def serve(port: int = 8080, folder: Path | None = None) -> None:
-    """Serve the site on http://127.0.0.1:<port>/ (this machine only) until interrupted."""
+DOCS_PORT = 8081  # beside Airflow's UI on 8080
+
+
+def serve(port: int = DOCS_PORT, folder: Path | None = None, host: str = "127.0.0.1") -> None:
+    """Serve the site on http://<host>:<port>/ until interrupted: this machine only by default; a
+    container serving it to its host binds 0.0.0.0."""
     import functools
     import http.server
 
     handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(folder or data_docs_dir()))
-    with http.server.ThreadingHTTPServer(("127.0.0.1", port), handler) as server:
+    with http.server.ThreadingHTTPServer((host, port), handler) as server:
         server.serve_forever()
 
 

@@ -358,4 +358,4 @@ def _data_docs_section() -> str:
     index = index_path()
     if not index.exists():
         return f"Data Docs: not built yet (a refresh writes {index})"
-    return f"Data Docs: {index}\n  serve them: cchc quality --serve (http://127.0.0.1:8080/index.html)"
+    return f"Data Docs: {index}\n  serve them: cchc quality --serve (http://127.0.0.1:8081/index.html)"
