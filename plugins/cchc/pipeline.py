@@ -22,6 +22,7 @@ import psycopg
 from cchc import submissions
 from cchc.config import data_docs_dir
 from cchc.indicators import online_target, scorecard_parameters
+from cchc.progress import Progress
 from cchc.quality import audit
 from cchc.quality.reconciliation import TABLE as RECONCILIATION_TABLE
 from cchc.quality.reconciliation import Tolerance, reconcile_quarter
@@ -236,8 +237,12 @@ def load_raw_files(ctx: RefreshContext) -> dict[str, Any]:
         if not found["files"]:
             summary["empty_quarter"] = _empty_quarter(conn, ctx, found["landing_problems"])
         # One connection for the quarter's files: connecting costs more than checking an unchanged file.
+        progress = Progress("load_raw_files", len(found["files"]), "files")
+        loads = []
         with ctx.connect() as files_conn:
-            loads = [_load_landing_file(files_conn, ctx, path) for path in found["files"]]
+            for path in found["files"]:
+                loads.append(_load_landing_file(files_conn, ctx, path))
+                progress.advance(rows=loads[-1]["rows_read"] or 0)
         summary.update(
             files=len(loads),
             loaded=sum(f["status"] == "loaded" for f in loads),

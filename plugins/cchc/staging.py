@@ -23,6 +23,7 @@ import pandas as pd
 import psycopg
 
 from cchc.config import LOCAL_TZ, reference_dir
+from cchc.progress import Progress
 from cchc.quality.expectations import ValidationOutcome, merge_outcomes, validate_frame
 from cchc.quality.validation_audit import record_validation
 from cchc.quarters import Quarter
@@ -210,7 +211,9 @@ def _validate_and_copy(
     locations: list[pd.DataFrame] = []
     rows = staged = quarantined = warned = chunks = 0
     first_files = _first_files(conn, spec, scope) if files else {}
-    for chunk in file_chunks(files, chunk_rows(), splittable=spec.name in SPLIT_KEYS):
+    planned = file_chunks(files, chunk_rows(), splittable=spec.name in SPLIT_KEYS)
+    progress = Progress(f"validate_and_stage {spec.name}", len(planned), "chunks")
+    for chunk in planned:
         raw = _raw_frame(conn, spec, quarter, chunk, first_row_id=rows)
         typed, problems = normalise(raw, spec, serial_date_files(conn, spec, raw, serial_files))
         if first_files:
@@ -232,6 +235,7 @@ def _validate_and_copy(
         merged = merge_outcomes([merged, outcome])
         rows += len(typed)
         chunks += 1
+        progress.advance(rows=len(typed))
         # GX leaves each chunk's frames in reference cycles, which the collector's oldest generation frees
         # only now and then: collect here, or memory grows by a chunk's worth each time.
         del raw, typed, outcome
