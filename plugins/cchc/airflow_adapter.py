@@ -148,7 +148,17 @@ def quarter_of_run(context: dict[str, Any]) -> Quarter:
     quarters = [(event.timestamp, (event.extra or {}).get("quarter")) for event in events]
     named = sorted((stamp, quarter) for stamp, quarter in quarters if quarter)
     if named:
-        return Quarter.parse(named[-1][1])
+        chosen = named[-1][1]
+        others = sorted({quarter for _stamp, quarter in named} - {chosen})
+        if others:
+            # One run refreshes one quarter: say which the events also named, and how to refresh them.
+            log.warning(
+                "the asset events also name %s: this run refreshes %s only; trigger the refresh with "
+                '{"quarter": "<quarter>"} for each of the others',
+                ", ".join(others),
+                chosen,
+            )
+        return Quarter.parse(chosen)
     start = context.get("data_interval_start")
     if start is None:
         raise ValueError("this run has no data interval: trigger it with the param quarter, e.g. 2024Q2")

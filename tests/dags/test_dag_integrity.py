@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import logging
 import subprocess
 import sys
 from datetime import datetime
@@ -139,7 +140,7 @@ def test_quarter_of_run(start: datetime, params: dict, expected: str):
     assert str(quarter_of_run({"data_interval_start": start, "params": params})) == expected
 
 
-def test_an_asset_triggered_run_refreshes_the_quarter_its_latest_event_names():
+def test_an_asset_triggered_run_refreshes_the_quarter_its_latest_event_names(caplog, monkeypatch):
     from types import SimpleNamespace
 
     from cchc.airflow_adapter import quarter_of_run
@@ -152,7 +153,14 @@ def test_an_asset_triggered_run_refreshes_the_quarter_its_latest_event_names():
         "data_interval_start": None,
         "triggering_asset_events": {"a": [event(2, "2024Q1")], "b": [event(5, "2024Q2"), event(3, "2024Q1")]},
     }
-    assert str(quarter_of_run(context)) == "2024Q2"
+    monkeypatch.setattr(logging.getLogger("cchc"), "propagate", True)  # the CLI's setup may have turned it off
+    with caplog.at_level(logging.WARNING, logger="cchc.airflow_adapter"):
+        assert str(quarter_of_run(context)) == "2024Q2"
+    # The quarter the other events named is not dropped silently.
+    assert [r.getMessage() for r in caplog.records] == [
+        "the asset events also name 2024Q1: this run refreshes 2024Q2 only; trigger the refresh with "
+        '{"quarter": "<quarter>"} for each of the others'
+    ]
 
 
 def test_a_manual_run_without_interval_or_param_says_what_to_do():
