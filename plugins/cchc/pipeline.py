@@ -253,7 +253,8 @@ def load_raw_files(ctx: RefreshContext) -> dict[str, Any]:
         )
         # Who has sent what, as this run found the landing zone (mart.submission_status).
         with ctx.connect() as status_conn:
-            summary["submissions"] = submissions.counts(submissions.take(status_conn, ctx.landing, ctx.quarter))
+            owed = submissions.counts(submissions.take(status_conn, ctx.landing, ctx.quarter))
+        summary.update(exports_owed=sum(owed.values()), exports_late=owed["late"], exports_missing=owed["missing"])
         return summary
 
 
