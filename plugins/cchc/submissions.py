@@ -74,6 +74,11 @@ class Submission:
     def __getitem__(self, column: str) -> Any:
         return self.values[column]
 
+    @classmethod
+    def of(cls, row: Sequence[Any]) -> Submission:
+        """A row selected in COLUMNS order."""
+        return cls(dict(zip(COLUMNS, row, strict=True)))
+
     @property
     def to_chase(self) -> bool:
         """Owed and past its due date as of the status: not sent, or sent and refused."""
@@ -120,10 +125,7 @@ def status(
         "grace_days": grace_days(),
         "provinces": provinces,
     }
-    return [
-        Submission(dict(zip(COLUMNS, row, strict=True)))
-        for row in fetch_all(conn, "marts/submission_status.sql", params)
-    ]
+    return [Submission.of(row) for row in fetch_all(conn, "marts/submission_status.sql", params)]
 
 
 def record(

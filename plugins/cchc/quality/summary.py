@@ -109,11 +109,11 @@ def _reader_report(conn: psycopg.Connection, quarter: Quarter, province: str | N
 
 def _submissions_section(conn: psycopg.Connection, quarter: Quarter, province: str | None) -> str:
     from cchc.reports.submissions import status_summary
-    from cchc.submissions import COLUMNS, STATUS_EN, Submission
+    from cchc.submissions import STATUS_EN, Submission
 
     params = {"quarter": str(quarter), "province": province}
     recorded = fetch_all(conn, "marts/submission_status_of_quarter.sql", params)
-    rows = [Submission(dict(zip(COLUMNS, row, strict=True))) for row in recorded]
+    rows = [Submission.of(row) for row in recorded]
     conn.rollback()
     if not rows:
         return f"Submissions: nothing recorded for {quarter} (cchc status --quarter {quarter} --record)"
