@@ -14,6 +14,7 @@ import pendulum
 import pytest
 
 from tests.conftest import REPO_ROOT
+from tests.support.logs import logged
 
 pytestmark = pytest.mark.dags
 
@@ -140,7 +141,7 @@ def test_quarter_of_run(start: datetime, params: dict, expected: str):
     assert str(quarter_of_run({"data_interval_start": start, "params": params})) == expected
 
 
-def test_an_asset_triggered_run_refreshes_the_quarter_its_latest_event_names(caplog, monkeypatch):
+def test_an_asset_triggered_run_refreshes_the_quarter_its_latest_event_names():
     from types import SimpleNamespace
 
     from cchc.airflow_adapter import quarter_of_run
@@ -153,11 +154,10 @@ def test_an_asset_triggered_run_refreshes_the_quarter_its_latest_event_names(cap
         "data_interval_start": None,
         "triggering_asset_events": {"a": [event(2, "2024Q1")], "b": [event(5, "2024Q2"), event(3, "2024Q1")]},
     }
-    monkeypatch.setattr(logging.getLogger("cchc"), "propagate", True)  # the CLI's setup may have turned it off
-    with caplog.at_level(logging.WARNING, logger="cchc.airflow_adapter"):
+    with logged("cchc.airflow_adapter", logging.WARNING) as warnings:
         assert str(quarter_of_run(context)) == "2024Q2"
     # The quarter the other events named is not dropped silently.
-    assert [r.getMessage() for r in caplog.records] == [
+    assert warnings == [
         "the asset events also name 2024Q1: this run refreshes 2024Q2 only; trigger the refresh with "
         '{"quarter": "<quarter>"} for each of the others'
     ]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import socket
 
 import pytest
@@ -12,6 +11,7 @@ from cchc.quarters import Quarter
 from cchc.sources.portal_api import PortalClient, PortalError, PortalUnavailable
 from tests.integration.helpers import mart_row, refresh
 from tests.support.fake_portal import TOKEN, FakePortal, Reply, make_items
+from tests.support.logs import logged
 
 pytestmark = pytest.mark.integration
 
@@ -69,29 +69,26 @@ def _closed_port() -> int:
 COMMUNES = ["29869", "29872", "29875", "29878", "29881", "29884"]
 
 
-def test_a_portal_that_is_down_stops_the_fetch_after_three_units(warehouse_db, tmp_path, caplog, monkeypatch):
-    monkeypatch.setattr(logging.getLogger("cchc"), "propagate", True)  # the CLI's setup may have turned it off
+def test_a_portal_that_is_down_stops_the_fetch_after_three_units(warehouse_db, tmp_path):
     client = PortalClient(f"http://127.0.0.1:{_closed_port()}", TOKEN, max_retries=1, sleep=lambda _s: None)
     ctx = RefreshContext(Quarter(2024, 2), "fetch-down", tmp_path, warehouse_url=warehouse_db, trigger="test")
-    with caplog.at_level(logging.INFO, logger="cchc"), pytest.raises(PortalUnavailable) as stopped:
+    with logged("cchc.pipeline") as progress, pytest.raises(PortalUnavailable) as stopped:
         fetch_portal_exports(ctx, client, "commune", units=COMMUNES)
     message = str(stopped.value)
     assert message.startswith("the portal looks down: 3 units in a row could not be reached (last: http://127.0.0.1:")
     assert "gave up after 2 attempts; last: connection refused" in message
     assert "stopped with 3 of 6 units not tried (29878, 29881, 29884); the 0 fetched are kept" in message
-    progress = [r.getMessage() for r in caplog.records if r.name == "cchc.pipeline"]
     assert [line.split(":")[0] for line in progress] == [
         "commune 1/6 29869", "commune 2/6 29872", "commune 3/6 29875"
     ]  # fmt: skip
     assert all(": failed after " in line for line in progress)
 
 
-def test_each_unit_fetched_is_reported_with_its_time(warehouse_db, tmp_path, caplog, monkeypatch):
-    monkeypatch.setattr(logging.getLogger("cchc"), "propagate", True)
+def test_each_unit_fetched_is_reported_with_its_time(warehouse_db, tmp_path):
     with FakePortal(make_items("20194", "2024Q2", 3)) as portal:
         client = PortalClient(portal.url, TOKEN, sleep=lambda _s: None)
         ctx = RefreshContext(Quarter(2024, 2), "fetch-one", tmp_path, warehouse_url=warehouse_db, trigger="test")
-        with caplog.at_level(logging.INFO, logger="cchc"):
+        with logged("cchc.pipeline") as lines:
             fetch_portal_exports(ctx, client, "commune", units=["20194"])
-    [line] = [r.getMessage() for r in caplog.records if r.name == "cchc.pipeline"]
+    [line] = lines
     assert line.startswith("commune 1/1 20194: fetched in ") and line.endswith(" s")

@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-import logging
-
 import pytest
 
 from cchc.progress import Progress
+from tests.support.logs import logged
 
 pytestmark = pytest.mark.unit
 
 
-def test_progress_is_logged_when_enough_time_has_passed(caplog, monkeypatch):
-    monkeypatch.setattr(logging.getLogger("cchc"), "propagate", True)  # the CLI's setup may have turned it off
+def test_progress_is_logged_when_enough_time_has_passed():
     now = [100.0]
     progress = Progress("load_raw_files", 4, "files", every=5, clock=lambda: now[0])
-    with caplog.at_level(logging.INFO, logger="cchc.progress"):
+    with logged("cchc.progress") as lines:
         now[0] = 102.0
         progress.advance(rows=1000)  # 2 s: too soon
         now[0] = 106.5
@@ -24,5 +22,5 @@ def test_progress_is_logged_when_enough_time_has_passed(caplog, monkeypatch):
         progress.advance(rows=10)  # 1.5 s after the last line: too soon
         now[0] = 120.0
         progress.advance(rows=1)  # the last file: the step's own summary line follows, not this
-    assert [r.getMessage() for r in caplog.records] == ["load_raw_files: 2/4 files, 1,234 rows, 6.5 s"]
+    assert lines == ["load_raw_files: 2/4 files, 1,234 rows, 6.5 s"]
     assert progress.line() == "load_raw_files: 4/4 files, 1,245 rows, 20.0 s"
