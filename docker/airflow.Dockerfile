@@ -11,3 +11,7 @@ COPY --chown=airflow:0 plugins/ ./plugins/
 # that cchc.config.PROJECT_ROOT is /opt/airflow, where compose mounts include/ and expectations/.
 # The constraints pin apache-airflow itself, so pip cannot swap the image's Airflow for another one.
 RUN pip install --no-cache-dir -c constraints.txt -e .
+
+# Mount points of the named volumes compose adds (the quality reports, the logins' passwords file):
+# a volume mounted on a folder the image holds takes the folder's owner, so the airflow user can write.
+RUN mkdir -p /opt/airflow/data/quality /opt/airflow/auth

@@ -384,3 +384,23 @@ def test_the_data_docs_the_workers_write_are_served(services, common_env):
 
     assert volume_holding(services["airflow-worker"]) == volume_holding(served) == "quality"
     assert any(v.get("read_only") for v in served["volumes"] if isinstance(v, dict))
+
+
+def test_logins_come_from_env_and_reach_the_tasks(services, common_env):
+    # One service writes SimpleAuthManager's passwords file from .env before any Airflow service starts;
+    # the tasks read the password of their login (cchc_tasks) and the api-server's URL.
+    writer = services["airflow-passwords"]
+    assert writer["command"] == ["python", "-m", "cchc.deploy.passwords_file"]
+    assert SUBSTITUTION.fullmatch(writer["environment"]["AIRFLOW_ADMIN_PASSWORD"])["op"] == ":?"
+    assert SUBSTITUTION.fullmatch(common_env["CCHC_AIRFLOW_API_PASSWORD"])["op"] == ":?"
+    assert common_env["CCHC_AIRFLOW_API_USER"] == "cchc_tasks"
+    assert "cchc_tasks:user" in read_env_file(SHARED_FILE)["AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS"].split(",")
+    assert host_service(common_env["CCHC_AIRFLOW_API_URL"], services) == "airflow-apiserver"
+    for name in ("airflow-apiserver", "airflow-scheduler", "airflow-worker"):
+        assert depends_on(services[name])["airflow-passwords"] == "service_completed_successfully", name
+    file = common_env["AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE"]
+    mounted = [v.split(":")[1] for v in services["airflow-passwords"]["volumes"] if isinstance(v, str)]
+    assert any(file.startswith(target + "/") for target in mounted)
+    # The mount point exists in the image, so the volume is the airflow user's to write.
+    made = " ".join(args for kind, args in dockerfile_instructions() if kind == "RUN")
+    assert "/opt/airflow/auth" in made and "/opt/airflow/data/quality" in made

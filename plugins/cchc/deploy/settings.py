@@ -136,12 +136,17 @@ def passwords_file(deployment: LocalDeployment) -> Path:
 
 
 def write_passwords(deployment: LocalDeployment) -> None:
-    """The UI's login, in SimpleAuthManager's passwords file (readable by this user only)."""
-    path = passwords_file(deployment)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    """The UI's login and the tasks' one, in SimpleAuthManager's passwords file."""
     tasks_password = _secrets(deployment.home)["CCHC_AIRFLOW_API_PASSWORD"]
-    path.write_text(json.dumps({ADMIN: deployment.password, TASKS_USER: tasks_password}), encoding="utf-8")
+    write_passwords_file(passwords_file(deployment), {ADMIN: deployment.password, TASKS_USER: tasks_password})
+
+
+def write_passwords_file(path: Path, passwords: dict[str, str]) -> None:
+    """SimpleAuthManager's passwords file (login -> password), readable by this user only."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.touch(mode=0o600, exist_ok=True)
     path.chmod(0o600)
+    path.write_text(json.dumps(passwords), encoding="utf-8")
 
 
 def _secrets(home: Path) -> dict[str, str]:
