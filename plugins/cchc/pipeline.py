@@ -223,6 +223,7 @@ def _load_landing_file(conn: psycopg.Connection, ctx: RefreshContext, relative_p
         )
     return {
         "path": result.relative_path,
+        "checksum": result.checksum,
         "status": result.status,
         "rows_read": result.rows_read,
         "reason": result.reason,
@@ -251,9 +252,11 @@ def load_raw_files(ctx: RefreshContext) -> dict[str, Any]:
             landing_problems=found["landing_problems"],
             rows_read=sum(f["rows_read"] or 0 for f in loads),
         )
-        # Who has sent what, as this run found the landing zone (mart.submission_status).
+        # Who has sent what, as this run found the landing zone (mart.submission_status), with the
+        # checksums just read rather than reading every file again.
+        checksums = {load["path"]: load["checksum"] for load in loads}
         with ctx.connect() as status_conn:
-            owed = submissions.counts(submissions.take(status_conn, ctx.landing, ctx.quarter))
+            owed = submissions.counts(submissions.take(status_conn, ctx.landing, ctx.quarter, checksums=checksums))
         summary.update(exports_owed=sum(owed.values()), exports_late=owed["late"], exports_missing=owed["missing"])
         return summary
 

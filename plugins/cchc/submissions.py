@@ -10,7 +10,7 @@ province's reporting rules how long units then have to send them.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -87,9 +87,14 @@ class Submission:
         return self.values["as_of"].astimezone(ZoneInfo(LOCAL_TZ)).date() > self.values["due_on"]
 
 
-def snapshot(conn: psycopg.Connection, landing: Path, quarter: Quarter) -> int:
+def snapshot(
+    conn: psycopg.Connection, landing: Path, quarter: Quarter, checksums: Mapping[str, str] | None = None
+) -> int:
     """The quarter's files in the landing zone now, with their checksum and modification time, into
-    the session's pg_temp.landing_snapshot (dropped with the transaction). Returns how many."""
+    the session's pg_temp.landing_snapshot (dropped with the transaction). Returns how many.
+    `checksums` (relative path -> SHA-256) are those a caller has just read: those files are not read
+    again."""
+    known = checksums or {}
     files, _problems = discover(landing, quarter)  # misplaced files are the refresh's to report
     execute_file(conn, "marts/landing_snapshot_create.sql")
     rows = (
@@ -97,7 +102,7 @@ def snapshot(conn: psycopg.Connection, landing: Path, quarter: Quarter) -> int:
             f.relative_path,
             f.unit_code,
             f.dataset,
-            f.checksum(),
+            known.get(f.relative_path) or f.checksum(),
             datetime.fromtimestamp(f.path.stat().st_mtime, tz=UTC),
         )
         for f in files
@@ -113,12 +118,13 @@ def status(
     quarter: Quarter,
     as_of: datetime | None = None,
     provinces: Sequence[str] | None = None,
+    checksums: Mapping[str, str] | None = None,
 ) -> list[Submission]:
     """The quarter's submissions as of `as_of` (now by default), read in the caller's transaction: of
     `provinces`, else of CCHC_PROVINCES, else of every province one of whose units has sent a file
     (see the SQL)."""
     provinces = list(provinces) if provinces else provinces_setting()
-    snapshot(conn, landing, quarter)
+    snapshot(conn, landing, quarter, checksums)
     params = {
         "quarter": str(quarter),
         "as_of": as_of or datetime.now(UTC),
@@ -144,12 +150,13 @@ def take(
     quarter: Quarter,
     as_of: datetime | None = None,
     provinces: Sequence[str] | None = None,
+    checksums: Mapping[str, str] | None = None,
 ) -> list[Submission]:
     """Take the quarter's status and record it, in one transaction, taking turns with refreshes."""
     provinces = list(provinces) if provinces else provinces_setting()
     with conn.transaction():
         lock_quarter(conn, quarter)
-        rows = status(conn, landing, quarter, as_of, provinces)
+        rows = status(conn, landing, quarter, as_of, provinces, checksums)
         record(conn, quarter, rows, provinces)
     return rows
 
