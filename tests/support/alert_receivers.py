@@ -12,12 +12,13 @@ import base64
 import json
 import socket
 import threading
-import time
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+
+from tests.support.loopback import LoopbackSocket
 
 
 @dataclass(frozen=True)
@@ -83,40 +84,19 @@ class Delivery:
 
 
 @dataclass
-class SmtpReceiver:
+class SmtpReceiver(LoopbackSocket):
     refuse: frozenset[str] = frozenset()
     lifetime: float = 120.0
     deliveries: list[Delivery] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        self._socket = socket.create_server(("127.0.0.1", 0))
-        self._socket.settimeout(0.2)
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._serve, daemon=True)
+        self._open(socket.create_server(("127.0.0.1", 0)), self.lifetime)
 
-    @property
-    def port(self) -> int:
-        return self._socket.getsockname()[1]
-
-    def __enter__(self) -> SmtpReceiver:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        self._thread.join(timeout=5)
-        self._socket.close()
-
-    def _serve(self) -> None:
-        deadline = time.monotonic() + self.lifetime
-        while not self._stop.is_set() and time.monotonic() < deadline:
-            try:
-                client, _ = self._socket.accept()
-            except TimeoutError:
-                continue
-            with client:
-                client.settimeout(10)
-                self._session(client.makefile("rb"), client)
+    def _serve_once(self) -> None:
+        client, _ = self._socket.accept()
+        with client:
+            client.settimeout(10)
+            self._session(client.makefile("rb"), client)
 
     def _session(self, reader: Any, client: socket.socket) -> None:
         def reply(line: str) -> None:

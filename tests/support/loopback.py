@@ -1,0 +1,47 @@
+"""A socket on 127.0.0.1 served by a thread of its own while a `with` block runs: the life cycle the
+test receivers (SMTP, StatsD) share; each says what to do with what arrives."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from typing import Self
+
+POLL_SECONDS = 0.2  # how long one wait for the socket lasts, so that stopping is noticed soon
+
+
+class LoopbackSocket:
+    """Call `_open` with the bound socket; `_serve_once` is called until the block exits (or
+    `lifetime` seconds have passed), each time with the socket ready to wait POLL_SECONDS at most."""
+
+    def _open(self, sock: socket.socket, lifetime: float | None = None) -> None:
+        sock.settimeout(POLL_SECONDS)
+        self._socket = sock
+        self._lifetime = lifetime
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+
+    @property
+    def port(self) -> int:
+        return self._socket.getsockname()[1]
+
+    def _serve_once(self) -> None:
+        raise NotImplementedError
+
+    def _serve(self) -> None:
+        deadline = None if self._lifetime is None else time.monotonic() + self._lifetime
+        while not self._stop.is_set() and (deadline is None or time.monotonic() < deadline):
+            try:
+                self._serve_once()
+            except TimeoutError:
+                continue
+
+    def __enter__(self) -> Self:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join(timeout=5)
+        self._socket.close()
