@@ -71,6 +71,8 @@ class RefreshContext:
             "quarter": str(self.quarter),
             "first_day": self.quarter.first_day,
             "last_day": self.quarter.last_day,
+            "report_period_start": self.quarter.report_period[0],
+            "report_period_end": self.quarter.report_period[1],
             "online_target": online_target(),
             **scorecard_parameters(),
         }
@@ -341,6 +343,7 @@ MART_RELATIONS: tuple[tuple[str, str], ...] = (
     ("mart.plan_compliance", "marts/plan_compliance.sql"),
     ("mart.par_index", "marts/par_index.sql"),
     ("mart.one_stop_report_ii06a", "marts/one_stop_report_ii06a.sql"),
+    ("mart.unit_quarter_ii06a", "marts/unit_quarter_ii06a.sql"),
 )
 
 

@@ -46,6 +46,20 @@ class Quarter:
     def last_day(self) -> date:
         return date.fromordinal(self.end_exclusive.toordinal() - 1)
 
+    @property
+    def report_period(self) -> tuple[date, date]:
+        """First and last day of the quarter's reporting period under Nghị định 09/2019/NĐ-CP, which
+        Biểu II.06a counts over: the 15th of the month before the quarter to the 14th of its last month
+        (Q1/2020: 15/12/2019-14/03/2020)."""
+        first = self.first_day
+        start = date(first.year - 1, 12, 15) if first.month == 1 else date(first.year, first.month - 1, 15)
+        return start, date(self.year, 3 * self.number, 14)
+
+    @property
+    def label_vi(self) -> str:
+        """'Quý II năm 2024', as forms name their period."""
+        return f"Quý {('I', 'II', 'III', 'IV')[self.number - 1]} năm {self.year}"
+
     def __str__(self) -> str:
         return f"{self.year}Q{self.number}"
 

@@ -25,7 +25,6 @@ from cchc.generate.units import AdminUnit
 from cchc.quarters import Quarter
 
 REPORT_FILE = "one_stop_report.xlsx"
-ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 # Positions of the counted figures; totals are derived from them.
 FIGURES = (
     "received_online",
@@ -44,14 +43,12 @@ _LOOKBACK = timedelta(days=200)  # no dossier stays open longer (see dossiers.MA
 
 def report_period(quarter: Quarter) -> tuple[date, date]:
     """First and last day of the form's period for `quarter` (Nghị định 09/2019 cut-off)."""
-    first = quarter.first_day
-    start = date(first.year - 1, 12, 15) if first.month == 1 else date(first.year, first.month - 1, 15)
-    return start, date(quarter.year, 3 * quarter.number, 14)
+    return quarter.report_period
 
 
 def period_label(quarter: Quarter) -> str:
     """'Quý I năm 2020'; the workbook adds the period's dates after it."""
-    return f"Quý {ROMAN[quarter.number]} năm {quarter.year}"
+    return quarter.label_vi
 
 
 @dataclass

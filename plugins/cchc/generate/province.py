@@ -38,7 +38,7 @@ from cchc.generate.dossiers import (
     received_in,
 )
 from cchc.generate.formats import MODES, Cell, FileFormat, format_for, write_table
-from cchc.generate.one_stop_report import ROMAN, Figures, ReportBook, desk_label, write_report
+from cchc.generate.one_stop_report import Figures, ReportBook, desk_label, write_report
 from cchc.generate.oversight import (
     INSPECTION_HEADERS,
     INSPECTIONS_STEM,
@@ -147,7 +147,7 @@ def _desks(province_code: str, quarters: Sequence[Quarter], districts: Iterable[
 
 
 def _quarter_title(quarter: Quarter) -> str:
-    return f"Quý {ROMAN[quarter.number]} năm {quarter.year}"
+    return quarter.label_vi
 
 
 def _write_dossiers(

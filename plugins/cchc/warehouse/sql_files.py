@@ -60,9 +60,16 @@ def qualified(name: str) -> sql.Composed:
     return sql.SQL(".").join(sql.Identifier(part) for part in parts)
 
 
+# Schema mart is what readers and their reporting tools browse: its partitions live in a schema of
+# their own (migration 029_reports.sql), out of their table lists.
+PARTITION_SCHEMAS = {"mart": "mart_partitions"}
+
+
 def partition_name(table: str, partition_key: str) -> str:
-    """`core.fct_dossier` + `2024Q2` -> `core.fct_dossier_2024q2`."""
+    """`core.fct_dossier` + `2024Q2` -> `core.fct_dossier_2024q2`;
+    `mart.scorecard_766` + `2024Q2` -> `mart_partitions.scorecard_766_2024q2`."""
     suffix = "".join(ch for ch in partition_key.lower() if ch.isalnum())
     if not suffix:
         raise ValueError(f"partition key {partition_key!r} has no usable characters")
-    return f"{table}_{suffix}"
+    schema, _, name = table.partition(".")
+    return f"{PARTITION_SCHEMAS.get(schema, schema)}.{name}_{suffix}"
