@@ -6,7 +6,7 @@ Loads one calendar quarter of one-stop dossier exports from the landing zone
 `mart.unit_quarter_indicators` for that quarter:
 
 prepare_warehouse → load_raw_files → validate_and_stage → build_core → build_marts → reconcile →
-build_quality_report → check_run
+build_quality_report → check_run → build_reports
 
 * Scheduled quarterly (the run for the interval 2024-01-01 → 2024-04-01, Asia/Ho_Chi_Minh, refreshes
   **2024Q1**) and whenever the three ingest DAGs have published their assets (it then refreshes the
@@ -24,6 +24,8 @@ build_quality_report → check_run
   record a fingerprint of their inputs (file versions, earlier quarters, suites, SQL, settings) in
   `audit.step_input`, and a step whose inputs match is skipped (`unchanged_since_run` in its summary).
   The `rebuild` param forces the whole quarter.
+* `build_reports` writes each refreshed province's Biểu II.06a and indicators workbooks and its
+  dashboard page into `data/reports/<quarter>/` (`CCHC_REPORTS`), once the checks have passed.
 * The warehouse is the Airflow connection `cchc_warehouse`, else `WAREHOUSE_URL`, else the embedded one.
 """
 
@@ -84,6 +86,10 @@ def cchc_quarterly_refresh():
     def check_run(**context) -> dict:
         return run_step("check_run", context)
 
+    @task
+    def build_reports(**context) -> dict:
+        return run_step("build_reports", context)
+
     (
         prepare_warehouse()
         >> load_raw_files()
@@ -93,6 +99,7 @@ def cchc_quarterly_refresh():
         >> reconcile()
         >> build_quality_report()
         >> check_run()
+        >> build_reports()
     )
 
 

@@ -34,6 +34,20 @@ def data_docs_folder() -> Iterator[Path]:
     shutil.rmtree(folder, ignore_errors=True)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def reports_folder() -> Iterator[Path]:
+    """Reports the tests' refreshes write go to a private folder, never the demo's data/reports."""
+    folder = Path(tempfile.mkdtemp(prefix="cchc-test-reports-"))
+    previous = os.environ.get("CCHC_REPORTS")
+    os.environ["CCHC_REPORTS"] = str(folder)
+    yield folder
+    if previous is None:
+        os.environ.pop("CCHC_REPORTS", None)
+    else:
+        os.environ["CCHC_REPORTS"] = previous
+    shutil.rmtree(folder, ignore_errors=True)
+
+
 @pytest.fixture(scope="session")
 def server_url() -> Iterator[str]:
     """WAREHOUSE_URL's server, else a test-only embedded server (never the demo's data/warehouse)."""

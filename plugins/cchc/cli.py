@@ -177,6 +177,25 @@ def cmd_status(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    """Write a unit's Biểu II.06a, indicators workbook and dashboard, read under the login in use."""
+    from cchc.reports.data import UnitNotVisible
+    from cchc.reports.publish import FORMATS, write_unit_reports
+    from cchc.warehouse.connection import connect, warehouse_url_as
+
+    formats = tuple(args.format) if args.format else FORMATS
+    url = warehouse_url_as(args.login) if args.login else None
+    with connect(url) as conn:
+        try:
+            written = write_unit_reports(conn, args.quarter, args.unit, formats, Path(args.out) if args.out else None)
+        except UnitNotVisible as error:
+            print(f"error: {error}", file=sys.stderr)
+            return EXIT_PROBLEM
+    for path in written:
+        print(path)
+    return 0
+
+
 def cmd_generate(args: argparse.Namespace) -> int:
     landing = Path(args.landing) if args.landing else landing_dir()
     if args.scenario:
@@ -334,6 +353,25 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("--province", help="two-digit province code, e.g. 87")
     show.add_argument("--format", choices=("table", "csv", "json"), default="table")
     show.set_defaults(func=cmd_show)
+
+    report = sub.add_parser(
+        "report",
+        help="write a unit's Biểu II.06a and indicators workbooks (xlsx) and dashboard page (html)",
+        description="Reads schema mart only, under the login in use: WAREHOUSE_URL's user, or --login. A reader "
+        "login (cchc grant-reader) can report on its own provinces only; the database refuses the rest. Files go "
+        "to --out, else $CCHC_REPORTS/<quarter> (default data/reports/<quarter>).",
+    )
+    report.add_argument("--quarter", type=_quarter, required=True, help="e.g. 2024Q2")
+    report.add_argument("--unit", required=True, help="GSO code of the reporting unit: province, district or commune")
+    report.add_argument(
+        "--format", action="append", choices=("xlsx", "html"), help="xlsx: the two workbooks; html: the dashboard "
+        "(repeatable; default both)"
+    )
+    report.add_argument("--out", help="folder for the files (default: $CCHC_REPORTS/<quarter>)")
+    report.add_argument(
+        "--login", help="sign in to the warehouse as this login (password from $PGPASSWORD or ~/.pgpass)"
+    )
+    report.set_defaults(func=cmd_report)
 
     status = sub.add_parser(
         "status",

@@ -45,3 +45,8 @@ def expectations_dir() -> Path:
 def data_docs_dir() -> Path:
     """The Great Expectations Data Docs site (index.html), rebuilt after every refresh."""
     return _path_from_env("CCHC_DATA_DOCS", PROJECT_ROOT / "data" / "quality" / "data_docs")
+
+
+def reports_dir() -> Path:
+    """Where the refresh and `cchc report` write the staff's workbooks and dashboards, a folder per quarter."""
+    return _path_from_env("CCHC_REPORTS", PROJECT_ROOT / "data" / "reports")

@@ -530,6 +530,33 @@ def check_run(ctx: RefreshContext) -> dict[str, Any]:
         return summary
 
 
+def build_reports(ctx: RefreshContext) -> dict[str, Any]:
+    """Write each refreshed province's Biểu II.06a, indicators workbook and dashboard under CCHC_REPORTS.
+
+    Runs after check_run: staff get files only from a quarter whose checks passed. A province whose
+    reports fail does not stop the others; the step then fails, naming it."""
+    from cchc.reports.publish import refreshed_provinces, write_unit_reports
+
+    with ctx.connect() as conn, audit.task_record(conn, ctx.run_id, "build_reports") as summary:
+        provinces = refreshed_provinces(conn, ctx.quarter)
+        conn.rollback()
+        files: list[str] = []
+        problems: list[str] = []
+        for province in provinces:
+            try:
+                files += [str(path) for path in write_unit_reports(conn, ctx.quarter, province)]
+            except Exception as error:  # one province's failure must not cost the others their files
+                log.exception("reports of province %s for %s failed", province, ctx.quarter)
+                problems.append(f"province {province}: {error}")
+            finally:
+                conn.rollback()
+        summary.update(provinces=provinces, files=files)
+        if problems:
+            summary["problems"] = problems
+            raise RefreshFailed(f"{ctx.quarter}: reports could not be written for " + "; ".join(problems))
+        return summary
+
+
 def close_ingest(ctx: RefreshContext, loads: list[dict[str, Any]]) -> dict[str, Any]:
     """End an ingest run: its counts become the asset event that schedules the refresh."""
     summary = {

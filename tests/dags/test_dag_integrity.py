@@ -59,6 +59,7 @@ def test_quarterly_refresh_wiring(dagbag):
         "reconcile",
         "build_quality_report",
         "check_run",
+        "build_reports",
     ]
     assert [t.task_id for t in dag.topological_sort()] == order
     for upstream, downstream in itertools.pairwise(order):

@@ -91,6 +91,7 @@ def test_dags_test_refreshes_the_quarter_of_its_interval(airflow_env, warehouse_
         "reconcile",
         "build_quality_report",
         "check_run",
+        "build_reports",
     ]
     assert {s for _, s in tasks} == {"success"}
 

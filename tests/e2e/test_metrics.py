@@ -26,7 +26,7 @@ ROWS = [
 ]
 STEPS = (
     "prepare_warehouse", "load_raw_files", "validate_and_stage", "build_core", "build_marts", "reconcile",
-    "build_quality_report", "check_run",
+    "build_quality_report", "check_run", "build_reports",
 )  # fmt: skip
 
 

@@ -1,6 +1,7 @@
 """A refreshed warehouse for the report tests, built once per session: sample data of two districts
-of Đồng Tháp (87), 2023Q4-2024Q2 (2023Q4 because the 2024Q1 form's period starts on 15/12/2023), and a
-reader login of province 87. The figures the tests check come from the marts, read separately, or are
+of Đồng Tháp (87) and, to be refused to a reader of 87, the dossiers of one district of Tiền Giang (82),
+2023Q4-2024Q2 (2023Q4 because the 2024Q1 form's period starts on 15/12/2023), and a reader login of
+province 87. The figures the tests check come from the marts, read separately, or are
 counted by hand from the fixtures the tests write themselves."""
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from tests.support.databases import copy_template, drop_database
 
 PROVINCE = "87"
 DISTRICTS = ["866", "870"]  # Thành phố Cao Lãnh and Huyện Hồng Ngự with their communes
+OTHER_PROVINCE, OTHER_DISTRICT = "82", "816"  # Tiền Giang, Thành phố Gò Công
 QUARTERS = [Quarter(2023, 4), Quarter(2024, 1), Quarter(2024, 2)]
 QUARTER = "2024Q2"
 
@@ -41,6 +43,9 @@ def login_url(url: str, login: str) -> str:
 def report_landing() -> Iterator[Path]:
     folder = Path(tempfile.mkdtemp(prefix="cchc-report-landing-"))
     generate_province(folder, PROVINCE, QUARTERS, per_unit_quarter=12, districts=DISTRICTS, formats="mixed")
+    generate_province(
+        folder, OTHER_PROVINCE, QUARTERS, per_unit_quarter=3, districts=[OTHER_DISTRICT], datasets=("dossiers",)
+    )
     yield folder
     shutil.rmtree(folder, ignore_errors=True)
 

@@ -135,18 +135,16 @@ class ReportBook:
 
 def reporting_unit_name(unit: AdminUnit) -> str:
     """'Huyện Hồng Ngự' -> 'Ủy ban nhân dân huyện Hồng Ngự'; post-reform province names lack 'Tỉnh'."""
-    name = unit.name
-    kinds = ("Tỉnh ", "Thành phố ", "Huyện ", "Quận ", "Thị xã ", "Xã ", "Phường ", "Thị trấn ")
-    if name.startswith(kinds):
-        name = name[0].lower() + name[1:]
-    elif unit.level == "province":
-        name = f"tỉnh {name}"
-    return f"Ủy ban nhân dân {name}"
+    from cchc.sources.excel_writer import reporting_unit_title
+
+    return reporting_unit_title(unit.name, unit.level)
 
 
 def desk_label(district: AdminUnit) -> str:
     """Row label of a district's own desk on its form."""
-    return f"Bộ phận Một cửa {district.name[0].lower()}{district.name[1:]}"
+    from cchc.sources.excel_writer import desk_row_label
+
+    return desk_row_label(district.name)
 
 
 def write_report(

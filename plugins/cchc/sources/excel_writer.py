@@ -16,6 +16,7 @@ import zipfile
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -213,6 +214,24 @@ def _count(row: Mapping[str, object], name: str, position: int) -> int | None:
     return value
 
 
+_UNIT_KINDS = ("Tỉnh ", "Thành phố ", "Huyện ", "Quận ", "Thị xã ", "Xã ", "Phường ", "Thị trấn ", "Đặc khu ")
+
+
+def reporting_unit_title(name: str, level: str) -> str:
+    """The form's 'Đơn vị báo cáo': 'Huyện Hồng Ngự' -> 'Ủy ban nhân dân huyện Hồng Ngự'; post-reform
+    province names lack 'Tỉnh'."""
+    if name.startswith(_UNIT_KINDS):
+        name = name[0].lower() + name[1:]
+    elif level == "province":
+        name = f"tỉnh {name}"
+    return f"Ủy ban nhân dân {name}"
+
+
+def desk_row_label(name: str) -> str:
+    """Row label of a unit's own one-stop desk on its form: 'Bộ phận Một cửa huyện Hồng Ngự'."""
+    return f"Bộ phận Một cửa {name[0].lower()}{name[1:]}"
+
+
 def _period_line(period_label: str, period_start: date | None, period_end: date | None) -> str:
     if (period_start is None) != (period_end is None):
         raise ValueError("give both period_start and period_end, or neither")
@@ -232,21 +251,53 @@ def write_ii06a_workbook(
     rows: Sequence[Mapping[str, object]],
     numbers_as_text: bool = False,
 ) -> None:
-    """Write a Biểu II.06a/VPCP/KSTT sheet laid out as staff fill it in Excel.
+    """Write a Biểu II.06a/VPCP/KSTT sheet laid out as staff fill it in Excel (see `fill_ii06a_sheet`)."""
+    workbook = new_workbook()
+    fill_ii06a_sheet(
+        workbook.active,
+        reporting_unit=reporting_unit,
+        period_label=period_label,
+        period_start=period_start,
+        period_end=period_end,
+        rows=rows,
+        numbers_as_text=numbers_as_text,
+    )
+    save_workbook(workbook, Path(path))
+
+
+def new_workbook() -> Workbook:
+    """A workbook with fixed document properties, to fill and pass to `save_workbook`."""
+    return _new_workbook(write_only=False)
+
+
+def save_workbook(workbook: Workbook, path: Path) -> None:
+    """Save atomically with fixed zip metadata (see `_save`)."""
+    _save(workbook, Path(path))
+
+
+def fill_ii06a_sheet(
+    sheet: Any,
+    *,
+    reporting_unit: str,
+    period_label: str,
+    period_start: date | None,
+    period_end: date | None,
+    rows: Sequence[Mapping[str, object]],
+    numbers_as_text: bool = False,
+) -> int:
+    """Lay out a Biểu II.06a/VPCP/KSTT form on `sheet`; returns the row number of its 'Tổng cộng' row.
 
     Title, period ('Kỳ báo cáo: ... (từ ngày ... đến ngày ...)' when both dates are given) and
     reporting unit above a two-level merged header, the column-number row (1)...(13), one row per
     mapping in `rows` (keys of ONE_STOP_REPORT: `row_label`, optional `unit_code` written into the
     label as 'Tên (mã)', and the eleven counts, None for a blank cell), a 'Tổng cộng' row summed from
-    them, and a signature block. With `numbers_as_text` counts are text cells such as '1.234'.
+    them, and a signature block. With `numbers_as_text` counts are text cells such as '1.234'. Labels
+    are string cells even when they start with '=' (a name is never a formula).
     """
-    path = Path(path)
     counts = [[_count(row, name, position) for name in COUNT_COLUMNS] for position, row in enumerate(rows, start=1)]
     totals = [sum(value or 0 for value in column) for column in zip(*counts, strict=True)] if counts else []
     totals = totals or [0] * len(COUNT_COLUMNS)
 
-    workbook = _new_workbook(write_only=False)
-    sheet = workbook.active
     sheet.title = "II.06a"
     thin = Side(style="thin")
     box = Border(left=thin, right=thin, top=thin, bottom=thin)
@@ -296,6 +347,7 @@ def write_ii06a_workbook(
         code = row.get("unit_code")
         put(row_number, 1, position)
         put(row_number, 2, f"{label} ({code})" if code else label)
+        sheet.cell(row=row_number, column=2).data_type = "s"
         for col, value in enumerate(values, start=3):
             put(row_number, col, count_value(value))
     row_number += 1
@@ -321,4 +373,4 @@ def write_ii06a_workbook(
     sheet.column_dimensions["B"].width = 40
     for col in range(3, _LAST_COLUMN + 1):
         sheet.column_dimensions[get_column_letter(col)].width = 11
-    _save(workbook, path)
+    return row_number

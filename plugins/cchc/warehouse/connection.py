@@ -79,6 +79,15 @@ def with_database(url: str, database: str) -> str:
     return make_conninfo(**params)
 
 
+def warehouse_url_as(login: str, url: str | None = None) -> str:
+    """The warehouse in use, signed in as `login`: no password in the URL, so libpq takes it from
+    PGPASSWORD or ~/.pgpass (or the server trusts the login, as the embedded one does on its socket)."""
+    params = conninfo_to_dict(warehouse_url(url))
+    params.pop("password", None)
+    params["user"] = login
+    return make_conninfo(**params)
+
+
 def connect(url: str | None = None) -> psycopg.Connection:
     """A new connection; callers own its transaction (`with conn.transaction(): ...`)."""
     conn = psycopg.connect(warehouse_url(url), application_name="cchc")
