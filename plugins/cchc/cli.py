@@ -364,8 +364,10 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--quarter", type=_quarter, required=True, help="e.g. 2024Q2")
     report.add_argument("--unit", required=True, help="GSO code of the reporting unit: province, district or commune")
     report.add_argument(
-        "--format", action="append", choices=("xlsx", "html"), help="xlsx: the two workbooks; html: the dashboard "
-        "(repeatable; default both)"
+        "--format",
+        action="append",
+        choices=("xlsx", "html"),
+        help="xlsx: the two workbooks; html: the dashboard (repeatable; default both)",
     )
     report.add_argument("--out", help="folder for the files (default: $CCHC_REPORTS/<quarter>)")
     report.add_argument(

@@ -136,9 +136,10 @@ def test_every_figure_of_the_form_equals_the_mart_and_reads_back(report_db, read
         (unit,),
     )
     [desk] = _mart(
-        report_db, "select * from mart.unit_quarter_ii06a where quarter = '2024Q2' and unit_code = %s and scope = 'desk'",
+        report_db,
+        "select * from mart.unit_quarter_ii06a where quarter = '2024Q2' and unit_code = %s and scope = 'desk'",
         (unit,),
-    )  # fmt: skip
+    )
     [whole] = _mart(
         report_db,
         "select * from mart.unit_quarter_ii06a where quarter = '2024Q2' and unit_code = %s and scope = 'subtree'",
