@@ -196,6 +196,38 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_serve_warehouse(args: argparse.Namespace) -> int:
+    """Open the embedded warehouse to reporting tools on TCP (readers, with passwords), or close it."""
+    from cchc.warehouse.connection import connect
+    from cchc.warehouse.serve import ServeError, listen_setting, readers_without_password, serve, stop_serving
+
+    try:
+        if args.stop:
+            stop_serving()
+            print("the embedded warehouse listens on its Unix socket only")
+            return 0
+        served = serve(listen_setting(args.listen))
+    except ServeError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    host = served["host"]
+    print(
+        f"the embedded warehouse serves readers on {host}:{served['port']} (database {served['database']}, "
+        "password required, SCRAM-SHA-256); other logins are refused over TCP"
+    )
+    print(f"  e.g. psql 'host={host} port={served['port']} dbname={served['database']} user=<reader login>'")
+    with connect() as conn:
+        missing = readers_without_password(conn)
+    if missing:
+        print(
+            "warning: these readers have no password and cannot sign in over TCP: "
+            + ", ".join(missing)
+            + " (CCHC_READER_PASSWORD=... cchc grant-reader --province P LOGIN sets one)",
+            file=sys.stderr,
+        )
+    return 0
+
+
 def cmd_generate(args: argparse.Namespace) -> int:
     landing = Path(args.landing) if args.landing else landing_dir()
     if args.scenario:
@@ -374,6 +406,18 @@ def build_parser() -> argparse.ArgumentParser:
         "--login", help="sign in to the warehouse as this login (password from $PGPASSWORD or ~/.pgpass)"
     )
     report.set_defaults(func=cmd_report)
+
+    served = sub.add_parser(
+        "serve-warehouse",
+        help="open the embedded warehouse to reporting tools on TCP: reader logins only, with a password",
+        description="Restarts the embedded PostgreSQL listening on --listen (else $CCHC_WAREHOUSE_LISTEN) as well "
+        "as its Unix socket. Over TCP only members of cchc_reader may sign in, to the warehouse database, with a "
+        "SCRAM-SHA-256 password; every other login is refused. --stop closes the TCP address again. A warehouse "
+        "named by WAREHOUSE_URL is opened in its own server's settings instead.",
+    )
+    served.add_argument("--listen", help="HOST:PORT, e.g. 0.0.0.0:5433 (all addresses) or 10.0.0.5:5433")
+    served.add_argument("--stop", action="store_true", help="listen on the Unix socket only again")
+    served.set_defaults(func=cmd_serve_warehouse)
 
     status = sub.add_parser(
         "status",

@@ -121,7 +121,7 @@ def test_a_reader_sees_only_its_province_through_the_partitioned_table(indicator
         assert reader.execute("select mart.pct(1, 4)").fetchone()[0] == 25
         # The partition is read only through its parent, whose policy applies.
         with pytest.raises(errors.InsufficientPrivilege):
-            reader.execute("select * from mart.unit_quarter_indicators_2024q2")
+            reader.execute("select * from mart_partitions.unit_quarter_indicators_2024q2")
 
 
 def test_a_reader_sees_its_own_rows_of_reader_province_only(indicators, logins):
@@ -259,11 +259,12 @@ def test_new_mart_tables_and_partitions_are_covered_by_apply_row_security(indica
         indicators.execute("insert into mart.extra_by_province values ('87', 1), ('48', 2)")
         indicators.execute("create table mart.extra_lookup (code text primary key)")
         indicators.execute("insert into mart.extra_lookup values ('a')")
-        # A partition the pipeline adds at run time, and a careless blanket grant that reaches it.
+        # A partition the pipeline adds at run time, and careless blanket grants that reach it.
         ensure_partition(indicators, "mart.unit_quarter_indicators", "2024Q3")
-        indicators.execute("grant select on all tables in schema mart to cchc_reader")
+        indicators.execute("grant usage on schema mart_partitions to cchc_reader")
+        indicators.execute("grant select on all tables in schema mart, mart_partitions to cchc_reader")
     with psycopg.connect(logins.conninfo(login), autocommit=True) as reader:
-        assert reader.execute("select count(*) from mart.unit_quarter_indicators_2024q3").fetchone() == (0,)
+        assert reader.execute("select count(*) from mart_partitions.unit_quarter_indicators_2024q3").fetchone() == (0,)
 
     apply_row_security(indicators)
     apply_row_security(indicators)  # idempotent
@@ -271,7 +272,10 @@ def test_new_mart_tables_and_partitions_are_covered_by_apply_row_security(indica
     with psycopg.connect(logins.conninfo(login), autocommit=True) as reader:
         assert reader.execute("select province_code, score from mart.extra_by_province").fetchall() == [("87", 1)]
         assert reader.execute("select code from mart.extra_lookup").fetchall() == [("a",)]
-        for partition in ("mart.unit_quarter_indicators_2024q2", "mart.unit_quarter_indicators_2024q3"):
+        for partition in (
+            "mart_partitions.unit_quarter_indicators_2024q2",
+            "mart_partitions.unit_quarter_indicators_2024q3",
+        ):
             with pytest.raises(errors.InsufficientPrivilege):
                 reader.execute(f"select * from {partition}")
         assert reader.execute("select count(*) from mart.unit_quarter_indicators").fetchone() == (len(units_of("87")),)

@@ -9,8 +9,9 @@
 -- privileges on mart tables (the pipeline creates a partition per quarter, and default privileges
 -- would reach it), and why this is run again after anything that adds a mart table.
 -- A view reads with its owner's rights, which bypass row-level security, unless it is declared
--- security_invoker (mart.par_index_totals is): readers get SELECT on those views only, whose reads are
--- filtered by the policies of the tables beneath them.
+-- security_invoker (mart.par_index_totals and the views of schema bao_cao are): readers get SELECT on
+-- those views only, whose reads are filtered by the policies of the tables beneath them. Partitions
+-- are made in schema mart_partitions (migration 029_reports.sql), which readers may not enter.
 --
 -- Idempotent. Migration 010_roles.sql ran a copy of this block once; this file is the current one.
 do $$
@@ -27,7 +28,7 @@ begin
             ) as has_province
         from pg_class as c
         join pg_namespace as n on n.oid = c.relnamespace
-        where n.nspname = 'mart'
+        where n.nspname in ('mart', 'mart_partitions')
           and c.relkind in ('r', 'p')
           and c.relname <> 'reader_province'  -- its own policy (010_roles.sql): each login its own rows
         order by c.relname
@@ -58,12 +59,16 @@ begin
         select quote_ident(n.nspname) || '.' || quote_ident(c.relname) as name
         from pg_class as c
         join pg_namespace as n on n.oid = c.relnamespace
-        where n.nspname = 'mart'
+        where n.nspname in ('mart', 'bao_cao')
           and c.relkind = 'v'
           and coalesce(c.reloptions, '{}') @> array['security_invoker=true']
         order by c.relname
     loop
         execute 'grant select on ' || target.name || ' to cchc_reader';
     end loop;
+    -- Partitions live in mart_partitions since migration 029_reports.sql; readers never get in there.
+    if exists (select from pg_namespace where nspname = 'mart_partitions') then
+        execute 'revoke all on schema mart_partitions from cchc_reader';
+    end if;
 end
 $$

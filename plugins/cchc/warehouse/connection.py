@@ -60,8 +60,26 @@ def embedded_server(data_dir: Path | None = None, keep_running: bool = True) -> 
 def embedded_url(data_dir: Path | None = None, database: str = EMBEDDED_DATABASE) -> str:
     """Start (if needed) the embedded server and return a URL of its `cchc` database."""
     server = embedded_server(data_dir)
-    ensure_database(server.get_uri("postgres"), database)
-    return server.get_uri(database)
+    info = postmaster_info(server)
+    # pgserver's URL names the socket's folder but not its port, which `cchc serve-warehouse` changes.
+    params = conninfo_to_dict(info.get_uri(database="postgres"))
+    params["port"] = str(info.port)
+    admin = make_conninfo(**params)
+    ensure_database(admin, database)
+    return with_database(admin, database)
+
+
+def postmaster_info(server: Any) -> Any:
+    """The running postmaster of `server` as its postmaster.pid says now. pgserver reads the file once, at
+    start; a restart by `cchc serve-warehouse` changes its pid and port, so the handle is brought up to date
+    (its cleanup stops the process it holds)."""
+    from pgserver.utils import PostmasterInfo
+
+    info = PostmasterInfo.read_from_pgdata(server.pgdata)
+    if info is None or not info.is_running():
+        return server.get_postmaster_info()
+    server._postmaster_info = info
+    return info
 
 
 def ensure_database(admin_url: str, database: str) -> None:
