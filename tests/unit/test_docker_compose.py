@@ -26,7 +26,7 @@ ENV_EXAMPLE = ROOT / ".env.example"
 AIRFLOW_DOCKERFILE = "docker/airflow.Dockerfile"
 
 # Host paths that `docker compose up` creates (create_host_path) rather than the repository holding.
-CREATED_AT_RUN_TIME = {"data/landing"}
+CREATED_AT_RUN_TIME = {"data/landing", "data/reports"}
 
 # ${VAR}, ${VAR:-default}, ${VAR-default}, ${VAR:?message}, $VAR; `$$` is a literal dollar sign.
 SUBSTITUTION = re.compile(
