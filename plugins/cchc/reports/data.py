@@ -7,6 +7,8 @@ row-level security decides what it may hold: a reader asking for a unit outside 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -84,8 +86,30 @@ def _rows(conn: psycopg.Connection, relative_path: str, params: dict[str, Any]) 
         return [dict(zip(names, values, strict=True)) for values in cur.fetchall()]
 
 
+@contextmanager
+def _one_snapshot(conn: psycopg.Connection) -> Iterator[None]:
+    """Every query of a report in one read-only snapshot: a refresh committing meanwhile must not give
+    the report last quarter's indicators beside this quarter's history. Inside a caller's transaction,
+    that transaction's snapshot is used as it is."""
+    if conn.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
+        yield
+        return
+    isolation, read_only = conn.isolation_level, conn.read_only
+    conn.isolation_level, conn.read_only = psycopg.IsolationLevel.REPEATABLE_READ, True
+    try:
+        with conn.transaction():
+            yield
+    finally:
+        conn.isolation_level, conn.read_only = isolation, read_only
+
+
 def load_report(conn: psycopg.Connection, quarter: Quarter, unit_code: str) -> Report:
     """The report of `unit_code` (any level) for `quarter`, as this connection's login may see it."""
+    with _one_snapshot(conn):
+        return _load_report(conn, quarter, unit_code)
+
+
+def _load_report(conn: psycopg.Connection, quarter: Quarter, unit_code: str) -> Report:
     params: dict[str, Any] = {"quarter": str(quarter), "unit": unit_code}
     found = _rows(conn, "reports/report_unit.sql", params)
     if not found:
