@@ -581,6 +581,7 @@ STEPS: tuple[Callable[[RefreshContext], dict[str, Any]], ...] = (
     reconcile,
     build_quality_report,
     check_run,
+    build_reports,
 )
 
 

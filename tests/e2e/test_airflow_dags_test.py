@@ -60,12 +60,24 @@ def test_dags_test_refreshes_the_quarter_of_its_interval(airflow_env, warehouse_
         formats="csv",
         datasets=("dossiers",),
     )
-    env = {**airflow_env, "WAREHOUSE_URL": warehouse_db, "CCHC_LANDING": str(landing)}
+    reports = tmp_path / "reports"
+    env = {
+        **airflow_env,
+        "WAREHOUSE_URL": warehouse_db,
+        "CCHC_LANDING": str(landing),
+        "CCHC_REPORTS": str(reports),
+    }
 
     result = dags_test(env, "2024-07-01")
     output = result.stdout + result.stderr
     assert result.returncode == 0, output[-4000:]
     assert "state=success" in output, output[-4000:]
+    # The last task wrote the province's reports for the quarter.
+    assert sorted(path.name for path in (reports / "2024Q2").iterdir()) == [
+        "bieu-ii06a_87_2024Q2.xlsx",
+        "chi-so_87_2024Q2.xlsx",
+        "dashboard_87_2024Q2.html",
+    ]
 
     # The interval 2024-04-01 -> 2024-07-01 is 2024Q2, and nothing else was built.
     assert conn.execute("select distinct quarter from mart.unit_quarter_indicators").fetchall() == [("2024Q2",)]

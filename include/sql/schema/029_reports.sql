@@ -257,7 +257,8 @@ select
     unit_code as "Mã đơn vị",
     unit_name as "Tên đơn vị",
     unit_level as "Cấp",
-    unit_valid_from as "Hiệu lực từ",
+    -- -infinity (valid since before the reference begins) is beyond what most client libraries read.
+    nullif(unit_valid_from, '-infinity') as "Hiệu lực từ",
     case basis
         when 'reported' then 'Số liệu của đơn vị'
         when 'predecessors' then 'Cộng từ đơn vị tiền thân'

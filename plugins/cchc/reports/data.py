@@ -110,7 +110,7 @@ def load_report(conn: psycopg.Connection, quarter: Quarter, unit_code: str) -> R
 
 
 def _load_report(conn: psycopg.Connection, quarter: Quarter, unit_code: str) -> Report:
-    params: dict[str, Any] = {"quarter": str(quarter), "unit": unit_code}
+    params: dict[str, Any] = {"quarter": str(quarter), "unit": unit_code, "last_day": quarter.last_day}
     found = _rows(conn, "reports/report_unit.sql", params)
     if not found:
         raise UnitNotVisible(
