@@ -19,33 +19,30 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = REPO_ROOT / "tests" / "fixtures"
 
 
+def _private_folder(variable: str, prefix: str) -> Iterator[Path]:
+    """A temporary folder named by `variable` for the session, the variable put back afterwards."""
+    folder = Path(tempfile.mkdtemp(prefix=prefix))
+    previous = os.environ.get(variable)
+    os.environ[variable] = str(folder)
+    yield folder
+    if previous is None:
+        os.environ.pop(variable, None)
+    else:
+        os.environ[variable] = previous
+    shutil.rmtree(folder, ignore_errors=True)
+
+
 @pytest.fixture(scope="session", autouse=True)
 def data_docs_folder() -> Iterator[Path]:
     """Data Docs built by the tests' refreshes (and their `airflow dags test` runs) go to a private
     folder, never the demo's data/quality/data_docs."""
-    folder = Path(tempfile.mkdtemp(prefix="cchc-test-docs-"))
-    previous = os.environ.get("CCHC_DATA_DOCS")
-    os.environ["CCHC_DATA_DOCS"] = str(folder)
-    yield folder
-    if previous is None:
-        os.environ.pop("CCHC_DATA_DOCS", None)
-    else:
-        os.environ["CCHC_DATA_DOCS"] = previous
-    shutil.rmtree(folder, ignore_errors=True)
+    yield from _private_folder("CCHC_DATA_DOCS", "cchc-test-docs-")
 
 
 @pytest.fixture(scope="session", autouse=True)
 def reports_folder() -> Iterator[Path]:
     """Reports the tests' refreshes write go to a private folder, never the demo's data/reports."""
-    folder = Path(tempfile.mkdtemp(prefix="cchc-test-reports-"))
-    previous = os.environ.get("CCHC_REPORTS")
-    os.environ["CCHC_REPORTS"] = str(folder)
-    yield folder
-    if previous is None:
-        os.environ.pop("CCHC_REPORTS", None)
-    else:
-        os.environ["CCHC_REPORTS"] = previous
-    shutil.rmtree(folder, ignore_errors=True)
+    yield from _private_folder("CCHC_REPORTS", "cchc-test-reports-")
 
 
 @pytest.fixture(scope="session")

@@ -63,19 +63,14 @@ row_members as (
     where r.row_scope = 'subtree'
 ),
 
--- Latest known state of every dossier: export quarters from the one holding the earliest period start
--- up to the form's quarter ('YYYYQn' sorts as text), and only since the unit exists: a code reused by
--- the 2025 reform filed the old unit's dossiers before.
+-- Latest known state of every dossier, reading back to the quarter holding the earliest period start.
 dossiers as (
-    select distinct on (d.unit_code, d.dossier_id)
-        d.unit_code, d.dossier_id, d.channel, d.received_on, d.due_on, d.resolved_on, d.resolution_status
-    from core.fct_dossier as d
-    join core.dim_quarter as q on q.quarter = d.quarter
-    join core.admin_unit_since(%(last_day)s::date) as u on u.unit_code = d.unit_code
-    where d.quarter <= %(quarter)s
-      and d.quarter >= (select coalesce(min(to_char(period_start, 'YYYY"Q"Q')), %(quarter)s) from form_rows)
-      and q.last_day >= u.since
-    order by d.unit_code, d.dossier_id, d.quarter desc
+    select *
+    from core.dossier_latest_state(
+        %(quarter)s,
+        (select coalesce(min(to_char(period_start, 'YYYY"Q"Q')), %(quarter)s) from form_rows),
+        %(last_day)s::date
+    )
 ),
 
 rebuilt as (

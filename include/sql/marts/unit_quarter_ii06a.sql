@@ -22,17 +22,11 @@ reporting_units as (
     from core.reporting_units(%(quarter)s, 'dossiers')
 ),
 
--- Latest known state of every dossier, only since its unit exists (codes were reused by the reform).
 dossiers as (
-    select distinct on (d.unit_code, d.dossier_id)
-        d.unit_code, d.dossier_id, d.channel, d.received_on, d.due_on, d.resolved_on, d.resolution_status
-    from core.fct_dossier as d
-    join core.dim_quarter as q on q.quarter = d.quarter
-    join core.admin_unit_since(%(last_day)s::date) as u on u.unit_code = d.unit_code
-    where d.quarter <= %(quarter)s
-      and d.quarter >= to_char(%(report_period_start)s::date, 'YYYY"Q"Q')
-      and q.last_day >= u.since
-    order by d.unit_code, d.dossier_id, d.quarter desc
+    select *
+    from core.dossier_latest_state(
+        %(quarter)s, to_char(%(report_period_start)s::date, 'YYYY"Q"Q'), %(last_day)s::date
+    )
 ),
 
 desk as (
