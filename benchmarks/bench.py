@@ -252,15 +252,34 @@ def run_steps(ctx: Any, sampler: PeakRss, steps: tuple[Callable[[Any], dict[str,
     return stages
 
 
+BENCH_MARK = "cchc benchmark scratch database: `python -m benchmarks.bench` drops and recreates it"
+
+
+class NotABenchDatabase(RuntimeError):
+    """The database named for the benchmark exists and the benchmark did not create it."""
+
+
 def fresh_database(admin_url: str, name: str = BENCH_DATABASE) -> str:
+    """Create `name` empty, marked as the benchmark's by its COMMENT. An existing database is dropped
+    only if it carries that mark: on a shared server, a database of the same name may be someone's."""
     import psycopg
     from psycopg import sql
 
-    from cchc.warehouse.connection import ensure_database, with_database
+    from cchc.warehouse.connection import with_database
 
+    database = sql.Identifier(name)
     with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(sql.SQL("drop database if exists {} with (force)").format(sql.Identifier(name)))
-    ensure_database(admin_url, name)
+        found = conn.execute(
+            "select shobj_description(oid, 'pg_database') from pg_database where datname = %s", (name,)
+        ).fetchone()
+        if found is not None:
+            if found[0] != BENCH_MARK:
+                raise NotABenchDatabase(
+                    f"database {name!r} exists and was not created by the benchmark; choose another --database"
+                )
+            conn.execute(sql.SQL("drop database {} with (force)").format(database))
+        conn.execute(sql.SQL("create database {}").format(database))
+        conn.execute(sql.SQL("comment on database {} is {}").format(database, sql.Literal(BENCH_MARK)))
     return with_database(admin_url, name)
 
 

@@ -314,11 +314,13 @@ def cmd_quality(args: argparse.Namespace) -> int:
         if not index_path().exists():
             print(f"error: no Data Docs at {index_path()}: run a refresh first", file=sys.stderr)
             return 1
-        print(f"serving {index_path().parent} on http://{args.host}:{args.port}/index.html (Ctrl+C stops)")
         from contextlib import suppress
 
+        def ready(url: str) -> None:
+            print(f"serving {index_path().parent} on {url} (Ctrl+C stops)", flush=True)
+
         with suppress(KeyboardInterrupt):
-            serve(args.port, host=args.host)
+            serve(args.port, host=args.host, on_ready=ready)
         return 0
     if not args.quarter:
         print("error: cchc quality needs --quarter (e.g. 2024Q2), or --serve", file=sys.stderr)
@@ -494,7 +496,9 @@ def build_parser() -> argparse.ArgumentParser:
     quality.add_argument("--quarter", type=_quarter, help="e.g. 2024Q2")
     quality.add_argument("--province", help="only files of this province's units, e.g. 87")
     quality.add_argument("--serve", action="store_true", help="serve the Data Docs on http://127.0.0.1:PORT")
-    quality.add_argument("--port", type=int, default=8081, help="default 8081 (Airflow's UI has 8080)")
+    quality.add_argument(
+        "--port", type=int, default=8081, help="default 8081 (Airflow's UI has 8080); 0: any free port"
+    )
     quality.add_argument("--host", default="127.0.0.1", help="address to serve on (0.0.0.0 inside a container)")
     quality.set_defaults(func=cmd_quality)
     return parser

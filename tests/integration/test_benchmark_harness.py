@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import uuid
 
 import psycopg
 import pytest
@@ -11,13 +12,23 @@ import pytest
 from benchmarks import bench, gx_engines
 from cchc.config import PROJECT_ROOT
 from cchc.pipeline import STEPS
-from cchc.warehouse.connection import with_database
+from cchc.warehouse.connection import ensure_database, with_database
+from tests.support.databases import drop_database
 
 pytestmark = pytest.mark.integration
 
 
-def test_small_benchmark_reports_every_stage(server_url, tmp_path, capsys):
-    assert bench.main(["--rows", "3000", "--warehouse-url", server_url, "--out", str(tmp_path)]) == 0
+@pytest.fixture
+def bench_database(server_url):
+    """A database name of this test's own, dropped afterwards: the suite never touches `cchc_bench`."""
+    name = f"cchc_bench_test_{uuid.uuid4().hex[:8]}"
+    yield name
+    drop_database(server_url, name)
+
+
+def test_small_benchmark_reports_every_stage(server_url, bench_database, tmp_path, capsys):
+    command = ["--rows", "3000", "--warehouse-url", server_url, "--out", str(tmp_path), "--database", bench_database]
+    assert bench.main(command) == 0
     result = json.loads((tmp_path / "dossiers-3000.json").read_text(encoding="utf-8"))
     # The reference copied exactly the rows the refresh loaded, from the same files.
     assert result["reference"]["rows"] == result["dossier_rows"] > 2000
@@ -45,25 +56,25 @@ def test_small_benchmark_reports_every_stage(server_url, tmp_path, capsys):
     assert f"| {bench.FLOOR_STAGE} | {floor['seconds']:.2f} | " in report
     assert "- Three layers in SQL, no checks: " in report and "the ratio's ceiling for this layering: " in report
     # The benchmark dropped the floor's tables and the reference's.
-    with psycopg.connect(with_database(server_url, bench.BENCH_DATABASE)) as conn:
+    with psycopg.connect(with_database(server_url, bench_database)) as conn:
         assert conn.execute("select count(*) from pg_tables where tablename like 'bench\\_%'").fetchone()[0] == 0
 
     # The same staged rows validated by GX in pandas chunks and as SQL: the unexpected counts agree,
     # before and after two staged rows are given 9 supplement requests (a warning-level expectation).
-    before = _compare_engines(server_url, capsys)
-    with psycopg.connect(with_database(server_url, bench.BENCH_DATABASE)) as conn:
+    before = _compare_engines(server_url, bench_database, capsys)
+    with psycopg.connect(with_database(server_url, bench_database)) as conn:
         conn.execute(
             "update staging.stg_one_stop__dossiers set supplement_requests = 9 where (file_id, line_number) in "
             "(select file_id, line_number from staging.stg_one_stop__dossiers "
             "where supplement_requests <= 5 order by 1, 2 limit 2)"
         )
-    assert _compare_engines(server_url, capsys) == before + 2
+    assert _compare_engines(server_url, bench_database, capsys) == before + 2
 
 
-def _compare_engines(server_url: str, capsys) -> int:
+def _compare_engines(server_url: str, bench_database: str, capsys) -> int:
     """Run benchmarks.gx_engines on the benchmark's database; the unexpected rows both engines found."""
     capsys.readouterr()
-    assert gx_engines.main(["--warehouse-url", server_url, "--database", bench.BENCH_DATABASE]) == 0
+    assert gx_engines.main(["--warehouse-url", server_url, "--database", bench_database]) == 0
     printed = capsys.readouterr().out
     assert "| pandas chunks | " in printed and "| PostgreSQL (SQL) | " in printed
     assert "unexpected rows per expectation agree: True" in printed
@@ -75,3 +86,22 @@ def test_a_kept_landing_zone_is_reused_only_for_the_same_size(tmp_path):
     assert bench.generate(tmp_path, 5000) == (5123, None)
     with pytest.raises(SystemExit, match="5000 rows, not 6000"):
         bench.generate(tmp_path, 6000)
+
+
+def test_the_benchmark_never_drops_a_database_it_did_not_create(server_url, bench_database):
+    ensure_database(server_url, bench_database)
+    with psycopg.connect(with_database(server_url, bench_database), autocommit=True) as conn:
+        conn.execute("create table someones_work (id int)")
+    with pytest.raises(bench.NotABenchDatabase, match="was not created by the benchmark"):
+        bench.fresh_database(server_url, bench_database)
+    with psycopg.connect(with_database(server_url, bench_database)) as conn:
+        assert conn.execute("select count(*) from pg_tables where tablename = 'someones_work'").fetchone() == (1,)
+
+
+def test_the_benchmark_recreates_its_own_database(server_url, bench_database):
+    url = bench.fresh_database(server_url, bench_database)
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("create table leftover (id int)")
+    assert bench.fresh_database(server_url, bench_database) == url
+    with psycopg.connect(url) as conn:
+        assert conn.execute("select count(*) from pg_tables where tablename = 'leftover'").fetchone() == (0,)

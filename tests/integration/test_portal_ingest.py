@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import socket
-
 import pytest
 
 from cchc.pipeline import RefreshContext, fetch_portal_exports
@@ -12,6 +10,7 @@ from cchc.sources.portal_api import PortalClient, PortalError, PortalUnavailable
 from tests.integration.helpers import mart_row, refresh
 from tests.support.fake_portal import TOKEN, FakePortal, Reply, make_items
 from tests.support.logs import logged
+from tests.support.loopback import refusing_port
 
 pytestmark = pytest.mark.integration
 
@@ -58,21 +57,15 @@ def test_a_unit_the_portal_keeps_failing_is_named(warehouse_db, tmp_path):
     assert not (tmp_path / "commune" / "20194" / "2024Q2" / "dossiers.json").exists()
 
 
-def _closed_port() -> int:
-    """A port on 127.0.0.1 nothing listens on: connections to it are refused, as to a portal that is down."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 # Six communes of thành phố Cao Lãnh (866, Đồng Tháp).
 COMMUNES = ["29869", "29872", "29875", "29878", "29881", "29884"]
 
 
 def test_a_portal_that_is_down_stops_the_fetch_after_three_units(warehouse_db, tmp_path):
-    client = PortalClient(f"http://127.0.0.1:{_closed_port()}", TOKEN, max_retries=1, sleep=lambda _s: None)
     ctx = RefreshContext(Quarter(2024, 2), "fetch-down", tmp_path, warehouse_url=warehouse_db, trigger="test")
-    with logged("cchc.pipeline") as progress, pytest.raises(PortalUnavailable) as stopped:
+    # A port that refuses connections, as a portal that is down does.
+    with refusing_port() as down, logged("cchc.pipeline") as progress, pytest.raises(PortalUnavailable) as stopped:
+        client = PortalClient(f"http://127.0.0.1:{down}", TOKEN, max_retries=1, sleep=lambda _s: None)
         fetch_portal_exports(ctx, client, "commune", units=COMMUNES)
     message = str(stopped.value)
     assert message.startswith("the portal looks down: 3 units in a row could not be reached (last: http://127.0.0.1:")

@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -130,21 +129,22 @@ def test_a_quarter_never_refreshed_or_no_quarter_says_what_to_do(warehouse):
 
 
 def test_serve_publishes_the_data_docs_on_loopback(warehouse):
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    # Port 0: the server binds a free port itself and names it, so no other process can take it first.
     server = subprocess.Popen(
-        [CCHC, "quality", "--serve", "--port", str(port)],
+        [CCHC, "quality", "--serve", "--port", "0"],
         env={**os.environ, "WAREHOUSE_URL": warehouse},
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
     )
     try:
+        announced = server.stdout.readline()
+        url = re.search(r"on (http://127\.0\.0\.1:\d+/index\.html)", announced)
+        assert url, announced + server.stderr.read() if server.poll() is not None else announced
         body = ""
         for _attempt in range(100):
             try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/index.html", timeout=5) as response:
+                with urllib.request.urlopen(url.group(1), timeout=5) as response:
                     body = response.read().decode("utf-8")
                 break
             except OSError:

@@ -6,6 +6,8 @@ from __future__ import annotations
 import socket
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Self
 
 POLL_SECONDS = 0.2  # how long one wait for the socket lasts, so that stopping is noticed soon
@@ -45,3 +47,12 @@ class LoopbackSocket:
         self._stop.set()
         self._thread.join(timeout=5)
         self._socket.close()
+
+
+@contextmanager
+def refusing_port() -> Iterator[int]:
+    """A port on 127.0.0.1 that refuses connections while the block runs: bound by this socket, which
+    never listens, so no other process can take it meanwhile (as a port probed and closed could be)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        yield sock.getsockname()[1]

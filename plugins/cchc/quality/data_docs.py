@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import fcntl
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -73,14 +73,22 @@ def build_data_docs(conn: psycopg.Connection, run_id: str, runs: int = RUNS_SHOW
 DOCS_PORT = 8081  # beside Airflow's UI on 8080
 
 
-def serve(port: int = DOCS_PORT, folder: Path | None = None, host: str = "127.0.0.1") -> None:
+def serve(
+    port: int = DOCS_PORT,
+    folder: Path | None = None,
+    host: str = "127.0.0.1",
+    on_ready: Callable[[str], None] | None = None,
+) -> None:
     """Serve the site on http://<host>:<port>/ until interrupted: this machine only by default; a
-    container serving it to its host binds 0.0.0.0."""
+    container serving it to its host binds 0.0.0.0. Port 0 takes a free port; `on_ready` gets the
+    site's URL once the port is bound."""
     import functools
     import http.server
 
     handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(folder or data_docs_dir()))
     with http.server.ThreadingHTTPServer((host, port), handler) as server:
+        if on_ready is not None:
+            on_ready(f"http://{host}:{server.server_address[1]}/index.html")
         server.serve_forever()
 
 
