@@ -14,6 +14,7 @@ compares with) are refreshed first, then the corpus.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -423,3 +424,87 @@ def test_the_run_and_the_quality_report_name_the_implausible_volume(db):
     section = report.split("Implausible volumes (warnings: received far from the unit's own history)\n", 1)[1]
     assert section.split("\n\n", 1)[0].count("20236") == 1
     assert "Implausible volumes" in quality_report(db, Quarter.parse(QUARTER), province="48")
+
+
+STAGING_TABLES = (
+    "stg_one_stop__dossiers",
+    "stg_one_stop__ii06a_rows",
+    "stg_sipas__survey_responses",
+    "stg_inspection__findings",
+    "stg_cchc__plans",
+    "stg_tthc__procedures",
+    "stg_par_index__scores",
+)
+
+
+def _staged_outcome(url: str) -> dict[str, object]:
+    """Everything staging decides about the corpus quarter, by file path and line, not by id."""
+    import psycopg
+
+    with psycopg.connect(url) as conn:
+
+        def rows(query: str) -> list[tuple]:
+            return conn.execute(query, (QUARTER,)).fetchall()
+
+        outcome: dict[str, object] = {
+            table: rows(
+                f"select f.path, to_jsonb(s) - 'file_id' from staging.{table} as s "
+                "join raw.landing_file as f using (file_id) where s.quarter = %s order by 1, 2::text"
+            )
+            for table in STAGING_TABLES
+        }
+        outcome["quarantine"] = rows(
+            "select q.dataset, f.path, q.line_number, q.checks, q.reasons, q.raw_values::text "
+            "from quarantine.rejected_row as q join raw.landing_file as f using (file_id) "
+            "where q.quarter = %s order by 2, 3"
+        )
+        outcome["validation"] = rows(
+            "select dataset, position, suite, check_name, severity, reason, success, element_count, "
+            "unexpected_count, files::text from audit.validation_result where quarter = %s "
+            "and run_id like 'corpus%%' order by dataset, position"
+        )
+        outcome["marts"] = rows("select * from mart.unit_quarter_indicators where quarter = %s order by unit_code")
+        outcome["ii06a"] = rows(
+            "select reporting_unit_code, line_number, to_jsonb(r) - 'file_id' from mart.one_stop_report_ii06a as r "
+            "where quarter = %s order by 1, 2"
+        )
+    return outcome
+
+
+def test_staging_in_chunks_of_two_rows_decides_what_staging_the_quarter_whole_decides(
+    corpus_run: CorpusRun, server_url: str, template_db: str, tmp_path, monkeypatch
+):
+    """The corpus staged two rows at a time (every unit split into parts by the hash of its ids) gives
+    the whole-quarter run's staged rows, quarantine with its reasons, validation results and marts."""
+    name, url = copy_template(server_url, template_db, "cchc_test")
+    try:
+        history = tmp_path / "history"
+        for quarter in _write_history(history):
+            refresh(url, history, quarter, run_id=f"history__{quarter}")
+        landing = tmp_path / "landing"
+        shutil.copytree(CORPUS, landing)
+        monkeypatch.setenv("CCHC_VALIDATION_CHUNK_ROWS", "2")
+        with pytest.raises(RefreshFailed) as failure:
+            refresh(url, landing, QUARTER, run_id=f"{RUN_ID}__chunks_of_2")
+        assert str(failure.value) == corpus_run.message
+        chunked, whole = _staged_outcome(url), _staged_outcome(corpus_run.url)
+        import psycopg
+
+        with psycopg.connect(url) as conn:
+            [(chunks,)] = conn.execute(
+                "select (summary -> 'dossiers' ->> 'chunks')::int from audit.task_run "
+                "where run_id = %s and task_id = 'validate_and_stage'",
+                (f"{RUN_ID}__chunks_of_2",),
+            ).fetchall()
+            [(rows,)] = conn.execute(
+                "select (select count(*) from staging.stg_one_stop__dossiers where quarter = %(q)s) + "
+                "(select count(*) from quarantine.rejected_row where quarter = %(q)s and dataset = 'dossiers')",
+                {"q": QUARTER},
+            ).fetchall()
+    finally:
+        drop_database(server_url, name)
+    # At most two rows a chunk: a unit of more rows was split into parts, small units were grouped.
+    assert chunks >= math.ceil(rows / 2) > 10
+    for key in whole:
+        assert chunked[key] == whole[key], key
+    assert whole["quarantine"] and whole["validation"] and whole["stg_one_stop__dossiers"]
