@@ -10,6 +10,7 @@ import codecs
 import csv
 import io
 import unicodedata
+import uuid
 from pathlib import Path
 
 import psycopg
@@ -22,6 +23,8 @@ from cchc.sources import csv_bulk
 from cchc.sources.csv_bulk import NotPlainCsv, copy_plain_csv
 from cchc.sources.csv_reader import UnreadableFileError, read_csv
 from cchc.sources.datasets import DATASETS
+from cchc.sources.landing import LandingFile
+from cchc.sources.raw_loader import load_file
 from cchc.warehouse.copy_loader import copy_rows
 from tests.conftest import FIXTURES
 from tests.support.databases import register_landing_file
@@ -108,14 +111,43 @@ def load_both_ways(conn: psycopg.Connection, path: Path, dataset: str) -> tuple[
     return taken, _rows(conn, dataset, records_id), _rows(conn, dataset, bulk_id)
 
 
-@pytest.mark.parametrize("path,dataset", _fixture_files(), ids=lambda v: str(v).split("fixtures/")[-1])
-def test_every_fixture_loads_alike_both_ways_or_the_bulk_path_declines(conn, path, dataset):
+def load_through_the_loader(conn: psycopg.Connection, path: Path, dataset: str) -> list[tuple] | None:
+    """The rows the raw loader itself (bulk path first, record by record when the bulk path declines
+    half-way) leaves in raw for the file; None when it rejects the file."""
+    item = LandingFile(
+        path=path,
+        relative_path=f"commune/20194/2024Q2/{uuid.uuid4().hex}/{path.name}",
+        unit_level="commune",
+        unit_code="20194",
+        quarter="2024Q2",
+        dataset=dataset,
+        file_format=path.suffix.lstrip("."),
+    )
+    loaded = load_file(conn, item)
+    if loaded.status == "rejected":
+        return None
+    return _rows(conn, dataset, loaded.file_id)
+
+
+def assert_alike_or_declined(conn: psycopg.Connection, path: Path, dataset: str) -> bool:
+    """Every outcome checked: a file the record reader refuses is not taken and leaves no row; one it
+    reads is loaded by the raw loader exactly as record by record, whether or not the bulk path took it
+    (a declined bulk copy leaves nothing behind), and the bulk path's own rows, when it takes the file,
+    are the same. Returns whether the bulk path took it."""
     taken, by_records, by_bulk = load_both_ways(conn, path, dataset)
+    by_loader = load_through_the_loader(conn, path, dataset)
     if by_records is None:
         assert not taken, "the bulk path accepted a file the record reader refuses"
-        return
-    if taken:
-        assert by_bulk == by_records
+        assert by_loader is None and by_bulk == []
+        return taken
+    assert by_loader == by_records, "the raw loader's rows differ from the record reader's"
+    assert by_bulk == (by_records if taken else []), "the bulk path loaded other rows, or left some behind"
+    return taken
+
+
+@pytest.mark.parametrize("path,dataset", _fixture_files(), ids=lambda v: str(v).split("fixtures/")[-1])
+def test_every_fixture_loads_alike_both_ways_or_the_bulk_path_declines(conn, path, dataset):
+    assert_alike_or_declined(conn, path, dataset)
 
 
 def test_the_plain_fixtures_take_the_bulk_path(conn):
@@ -136,12 +168,7 @@ def test_the_plain_fixtures_take_the_bulk_path(conn):
 def test_odd_files_load_alike_or_are_declined(conn, tmp_path, monkeypatch, name, block_chars):
     monkeypatch.setattr(csv_bulk, "BLOCK_CHARS", block_chars)
     text, expect_bulk = SYNTHETIC[name]
-    taken, by_records, by_bulk = load_both_ways(conn, _write(tmp_path, name, text), "dossiers")
-    assert taken is expect_bulk
-    if by_records is None:
-        return  # refused by the record reader, and (asserted above) not taken by the bulk path
-    if taken:
-        assert by_bulk == by_records
+    assert assert_alike_or_declined(conn, _write(tmp_path, name, text), "dossiers") is expect_bulk
 
 
 def test_blank_records_are_skipped_and_lines_still_counted(conn, tmp_path):
@@ -182,8 +209,4 @@ def test_generated_files_load_alike_both_ways_or_the_bulk_path_declines(conn, tm
     writer.writerows(records)
     path = tmp_path / f"generated_{abs(hash((delimiter, str(records)))) % 10**8}.csv"
     path.write_text(buffer.getvalue(), encoding="utf-8")
-    taken, by_records, by_bulk = load_both_ways(conn, path, "dossiers")
-    if by_records is None:
-        assert not taken, "the bulk path accepted a file the record reader refuses"
-    elif taken:
-        assert by_bulk == by_records
+    assert_alike_or_declined(conn, path, "dossiers")
