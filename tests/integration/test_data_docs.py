@@ -79,7 +79,7 @@ def site(server_url: str, template_db: str, tmp_path_factory) -> Iterator[dict]:
             summary = conn.execute(
                 "select summary from audit.task_run where run_id = %s and task_id = 'build_quality_report'", (RUN_ID,)
             ).fetchone()[0]
-        yield {"url": url, "folder": folder, "summary": summary, "failure": str(failure.value)}
+        yield {"url": url, "name": name, "folder": folder, "summary": summary, "failure": str(failure.value)}
     finally:
         if previous is None:
             os.environ.pop("CCHC_DATA_DOCS", None)
@@ -178,9 +178,22 @@ def test_suite_pages_show_each_expectations_severity_and_reason(site):
     assert "error: thiếu Mã hồ sơ / dossier id is missing" in page.text
 
 
-def test_the_site_keeps_the_latest_runs_and_drops_older_pages(site):
+@pytest.fixture
+def own_site(site, server_url: str, tmp_path, monkeypatch) -> Iterator[dict]:
+    """A copy of the module's site and database for a test that changes them, so the other tests see
+    the module's run whatever order they run in."""
+    name, url = copy_template(server_url, site["name"], "cchc_docs")
+    folder = tmp_path / "site"
+    shutil.copytree(site["folder"], folder)
+    monkeypatch.setenv("CCHC_DATA_DOCS", str(folder))
+    yield {**site, "url": url, "folder": folder}
+    drop_database(server_url, name)
+
+
+def test_the_site_keeps_the_latest_runs_and_drops_older_pages(own_site):
     from cchc.warehouse.connection import connect
 
+    site = own_site
     folder = site["folder"]
     first_pages = site["summary"]["validation_pages"]
     with connect(site["url"]) as conn:

@@ -113,8 +113,11 @@ def warehouse(module_db: str, tmp_path_factory: pytest.TempPathFactory) -> Wareh
         built.run_ids[str(quarter)] = run_id
         try:
             built.results[str(quarter)] = refresh(module_db, Path(landing), str(quarter), run_id=run_id)
-        except Exception as error:  # recorded for test 1; the other tests read what was built
+        except Exception as error:  # every quarter is tried, then the module fails on all of them at once
             built.failures[str(quarter)] = f"{type(error).__name__}: {error}"
+    if built.failures:
+        # Loudly: no test of the module may read a warehouse some quarters of which were never built.
+        pytest.fail("refreshes failed: " + "; ".join(f"{q}: {why}" for q, why in built.failures.items()))
     with connect(module_db) as conn:
         built.uncovered_mart_tables = [row[0] for row in conn.execute(UNCOVERED)]
     return built
