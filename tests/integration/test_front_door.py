@@ -11,10 +11,12 @@ import subprocess
 import sys
 from collections import Counter
 from datetime import datetime
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
+
+from tests.support.recount import recount_export
 
 pytestmark = pytest.mark.integration
 
@@ -27,24 +29,6 @@ def cchc(*args: str, **env: str) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "cchc.cli", *args], env=environment, capture_output=True, text=True, timeout=900
     )
-
-
-def _day(text: str):
-    return datetime.strptime(text.strip()[:10], "%d/%m/%Y").date() if text.strip() else None
-
-
-def _recount(export: Path) -> dict[str, object]:
-    """Received in 2024Q2, resolved in it, and the on-time rate, from a generated CSV export read with
-    the csv module: the export's own columns, its own date form (dd/mm/yyyy hh:mm)."""
-    received = resolved = in_time = 0
-    for row in csv.DictReader(io.StringIO(export.read_text(encoding="utf-8"))):
-        got, due, done = _day(row["Ngày tiếp nhận"]), _day(row["Ngày hẹn trả"]), _day(row["Ngày có kết quả"])
-        received += Q2_FIRST <= got <= Q2_LAST
-        if done is not None and Q2_FIRST <= done <= Q2_LAST:
-            resolved += 1
-            in_time += done <= due
-    rate = None if not resolved else (Decimal(100 * in_time) / resolved).quantize(Decimal("0.01"), ROUND_HALF_UP)
-    return {"received": received, "resolved": resolved, "on_time_rate": rate}
 
 
 def test_the_demos_commands_as_a_user_runs_them(warehouse_db: str, tmp_path: Path) -> None:
@@ -67,7 +51,7 @@ def test_the_demos_commands_as_a_user_runs_them(warehouse_db: str, tmp_path: Pat
     exports = sorted(landing.glob("commune/*/2024Q2/dossiers.csv"))
     assert exports and set(figures) >= {path.parts[-3] for path in exports}
     for export in exports:
-        row, expected = figures[export.parts[-3]], _recount(export)
+        row, expected = figures[export.parts[-3]], recount_export(export, Q2_FIRST, Q2_LAST)
         assert int(row["received"]) == expected["received"], export
         assert int(row["resolved"]) == expected["resolved"], export
         assert (Decimal(row["on_time_rate"]) if row["on_time_rate"] else None) == expected["on_time_rate"], export
