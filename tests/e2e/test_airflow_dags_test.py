@@ -144,3 +144,49 @@ def test_ingest_dag_loads_each_file_of_its_level_in_a_mapped_task(airflow_env, w
     assert mapped == 1
     run = conn.execute("select status, message::jsonb ->> 'files' from audit.pipeline_run").fetchone()
     assert run == ("success", str(len(commune_files)))
+
+
+def test_the_ingest_dag_fetches_from_the_portal_named_by_the_cchc_portal_connection(
+    airflow_env, warehouse_db, tmp_path, conn
+):
+    """The connection as an operator defines it (URL, token as its password, the units in its extras),
+    read by the real DAG under `airflow dags test`, fetching from a portal served on loopback."""
+    import json
+
+    from tests.support.fake_portal import TOKEN, FakePortal, make_items
+
+    landing = tmp_path / "landing"
+    landing.mkdir()
+    with FakePortal(make_items("20194", "2024Q2", 7)) as portal:
+        host, port = portal.url.removeprefix("http://").split(":")
+        connection = {
+            "conn_type": "http",
+            "host": host,
+            "port": int(port),
+            "schema": "http",
+            "password": TOKEN,
+            "extra": {"units": {"commune": ["20194"]}, "max_retries": 1},
+        }
+        env = {
+            **airflow_env,
+            "WAREHOUSE_URL": warehouse_db,
+            "CCHC_LANDING": str(landing),
+            "AIRFLOW_CONN_CCHC_PORTAL": json.dumps(connection),
+        }
+        result = dags_test(env, "2024-07-01", dag_id="cchc_ingest_commune")
+        asked = [(seen.path, seen.quarter, seen.authorized) for seen in portal.requests]
+    output = result.stdout + result.stderr
+    assert result.returncode == 0 and "state=success" in output, output[-4000:]
+    # Its dossiers and the portal's statistics of them, for the reconciliation, with the token.
+    assert set(asked) == {
+        ("/api/v1/units/20194/dossiers", "2024Q2", True),
+        ("/api/v1/units/20194/statistics", "2024Q2", True),
+    }
+    assert TOKEN not in output  # the token is masked in the task logs
+    fetched = landing / "commune" / "20194" / "2024Q2" / "dossiers.json"
+    assert fetched.is_file()
+    loaded = conn.execute(
+        "select f.path, count(r.*) from raw.landing_file as f join raw.dossiers as r using (file_id) "
+        "where f.is_current group by f.path"
+    ).fetchall()
+    assert loaded == [("commune/20194/2024Q2/dossiers.json", 7)]
