@@ -137,16 +137,17 @@ def test_a_refresh_killed_at_every_step_in_turn_ends_with_the_marts_of_one_never
         _killed_refresh(warehouse_db, landing, *point)
     refresh(warehouse_db, landing, QUARTER, run_id="after_every_kill")
     runs = _runs(warehouse_db)
-    # Killed after check_run, the run had already finished: it stays a success.
-    assert [status for _run, status, _message in runs] == ["interrupted"] * (len(points) - 1) + ["success"] * 2
+    # check_run ends the run: killed after it, or in or after build_reports (which writes the staff's files
+    # once the checks have passed), the run stays a success; a killed build_reports is told on its task.
+    assert [status for _run, status, _message in runs] == ["interrupted"] * (len(points) - 3) + ["success"] * 4
     with connect(warehouse_db) as conn:
         killed_in = conn.execute(
             "select task_id from audit.task_run where status = 'interrupted' order by started_at"
         ).fetchall()
     # Killed inside a task: that task is interrupted; killed between two: the run alone, told so.
     assert [task for (task,) in killed_in] == [step.__name__ for step in STEPS]
-    between = [message for _run, _status, message in runs[1 : len(points) - 1 : 2]]
-    assert len(between) == len(STEPS) - 1
+    between = [message for _run, _status, message in runs[1 : len(points) - 3 : 2]]
+    assert len(between) == len(STEPS) - 2
     assert all(
         message.startswith("interrupted: the process running this run ended between two tasks") for message in between
     )
