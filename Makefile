@@ -24,7 +24,7 @@ DEMO_RUN_DATE ?= 2024-07-01
 DEMO_QUARTER ?= 2024Q2
 DEMO_EARLIER_QUARTERS ?= 2023Q4 2024Q1
 
-.PHONY: install demo test test-unit lint bench fuzz airflow-db airflow airflow-stop chromium clean
+.PHONY: install demo test test-each-module test-unit lint bench fuzz airflow-db airflow airflow-stop chromium clean
 
 $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Python 3.11 is required")'
@@ -75,6 +75,15 @@ test: install airflow-db chromium
 	pytest $(PYTEST_ARGS); status=$$?; \
 	if [ $$status -eq 5 ] && [ -n "$(MARKER_ASKED)" ]; then echo "no tests carry the marker asked for"; exit 0; fi; \
 	exit $$status
+
+# Each test module in a pytest process of its own (a module must not lean on what another left behind);
+# long: about the suite's time again. `make test-each-module MODULES='tests/unit/*.py'` for a part.
+MODULES ?= $(shell find tests -name 'test_*.py' | sort)
+test-each-module: install airflow-db chromium
+	@failed=""; for module in $(MODULES); do \
+		if pytest -q $(PYTEST_ARGS) "$$module" > /dev/null 2>&1; then echo "ok      $$module"; \
+		else echo "FAILED  $$module"; failed="$$failed $$module"; fi; \
+	done; if [ -n "$$failed" ]; then echo "failed alone:$$failed"; exit 1; fi
 
 test-unit: install
 	pytest -m "unit or dags" $(PYTEST_ARGS)
