@@ -98,3 +98,17 @@ def conn(warehouse_db: str):
 
     with connect(warehouse_db) as connection:
         yield connection
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Put the tests of a `scenario` module back in their file order after a shuffle (make test-random):
+    modules still run in a random order, and so do the tests of every other module."""
+    places = {}
+    for index, item in enumerate(items):
+        if item.get_closest_marker("scenario"):
+            places.setdefault(item.path, []).append(index)
+    for indices in places.values():
+        in_file_order = sorted((items[i] for i in indices), key=lambda item: item.reportinfo()[1] or 0)
+        for index, item in zip(indices, in_file_order, strict=True):
+            items[index] = item

@@ -30,7 +30,8 @@ from tests.integration.helpers import refresh
 from tests.support.airflow_stack import airflow_stack
 from tests.support.databases import copy_template, drop_database, mart_rows
 
-pytestmark = pytest.mark.deployed
+# The tests are steps of one story on one stack: a shuffled run keeps their order (tests/conftest.py).
+pytestmark = [pytest.mark.deployed, pytest.mark.scenario]
 
 REFRESH = "cchc_quarterly_refresh"
 QUARTERS = [str(q) for q in quarter_range(Quarter(2024, 1), Quarter(2025, 4))]

@@ -34,7 +34,8 @@ from tests.support.airflow_stack import airflow_stack
 from tests.support.alert_receivers import WebhookReceiver
 from tests.support.databases import copy_template, drop_database, mart_rows
 
-pytestmark = pytest.mark.deployed
+# The tests are steps of one story on one stack: a shuffled run keeps their order (tests/conftest.py).
+pytestmark = [pytest.mark.deployed, pytest.mark.scenario]
 
 QUARTER = "2024Q2"
 # A manual run at the end of 2024Q2 (00:00 on 1 July, Việt Nam time) has the quarter as its data interval.
