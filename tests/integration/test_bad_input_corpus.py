@@ -449,7 +449,7 @@ def _staged_outcome(url: str) -> dict[str, object]:
         outcome: dict[str, object] = {
             table: rows(
                 f"select f.path, to_jsonb(s) - 'file_id' from staging.{table} as s "
-                "join raw.landing_file as f using (file_id) where s.quarter = %s order by 1, 2::text"
+                "join raw.landing_file as f using (file_id) where s.quarter = %s order by 1, 2"
             )
             for table in STAGING_TABLES
         }
@@ -471,38 +471,49 @@ def _staged_outcome(url: str) -> dict[str, object]:
     return outcome
 
 
-def test_staging_in_chunks_of_two_rows_decides_what_staging_the_quarter_whole_decides(
-    corpus_run: CorpusRun, server_url: str, template_db: str, tmp_path, monkeypatch
-):
-    """The corpus staged two rows at a time (every unit split into parts by the hash of its ids) gives
-    the whole-quarter run's staged rows, quarantine with its reasons, validation results and marts."""
-    name, url = copy_template(server_url, template_db, "cchc_test")
-    try:
-        history = tmp_path / "history"
-        for quarter in _write_history(history):
-            refresh(url, history, quarter, run_id=f"history__{quarter}")
-        landing = tmp_path / "landing"
-        shutil.copytree(CORPUS, landing)
-        monkeypatch.setenv("CCHC_VALIDATION_CHUNK_ROWS", "2")
-        with pytest.raises(RefreshFailed) as failure:
-            refresh(url, landing, QUARTER, run_id=f"{RUN_ID}__chunks_of_2")
-        assert str(failure.value) == corpus_run.message
-        chunked, whole = _staged_outcome(url), _staged_outcome(corpus_run.url)
-        import psycopg
+def _corpus_staged_in_chunks_of(chunk_rows: str, server_url: str, template_db: str, folder: Path, monkeypatch):
+    """The history and the corpus refreshed into a database of their own with CCHC_VALIDATION_CHUNK_ROWS
+    set: (failure message, staged outcome, dossier chunks, dossier rows staged or quarantined)."""
+    import psycopg
 
+    name, url = copy_template(server_url, template_db, "cchc_test")
+    run_id = f"{RUN_ID}__chunks_of_{chunk_rows}"
+    try:
+        for quarter in _write_history(folder / "history"):
+            refresh(url, folder / "history", quarter, run_id=f"history__{quarter}")
+        shutil.copytree(CORPUS, folder / "landing")
+        monkeypatch.setenv("CCHC_VALIDATION_CHUNK_ROWS", chunk_rows)
+        with pytest.raises(RefreshFailed) as failure:
+            refresh(url, folder / "landing", QUARTER, run_id=run_id)
         with psycopg.connect(url) as conn:
             [(chunks,)] = conn.execute(
                 "select (summary -> 'dossiers' ->> 'chunks')::int from audit.task_run "
                 "where run_id = %s and task_id = 'validate_and_stage'",
-                (f"{RUN_ID}__chunks_of_2",),
+                (run_id,),
             ).fetchall()
             [(rows,)] = conn.execute(
                 "select (select count(*) from staging.stg_one_stop__dossiers where quarter = %(q)s) + "
                 "(select count(*) from quarantine.rejected_row where quarter = %(q)s and dataset = 'dossiers')",
                 {"q": QUARTER},
             ).fetchall()
+        return str(failure.value), _staged_outcome(url), chunks, rows
     finally:
         drop_database(server_url, name)
+
+
+def test_staging_in_chunks_of_two_rows_decides_what_staging_the_quarter_whole_decides(
+    server_url: str, template_db: str, tmp_path, monkeypatch
+):
+    """The corpus staged two rows at a time (every unit split into parts by the hash of its ids) gives
+    the whole-quarter run's staged rows, quarantine with its reasons, validation results and marts. Both
+    runs in databases of their own, so no other test of the module can change either."""
+    message, chunked, chunks, rows = _corpus_staged_in_chunks_of(
+        "2", server_url, template_db, tmp_path / "two", monkeypatch
+    )
+    whole_message, whole, whole_chunks, whole_rows = _corpus_staged_in_chunks_of(
+        "1000000", server_url, template_db, tmp_path / "whole", monkeypatch
+    )
+    assert message == whole_message and whole_chunks == 1 and rows == whole_rows
     # At most two rows a chunk: a unit of more rows was split into parts, small units were grouped.
     assert chunks >= math.ceil(rows / 2) > 10
     for key in whole:
