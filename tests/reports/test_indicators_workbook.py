@@ -18,6 +18,7 @@ from cchc.reports.formats import EXCEL_INTEGER, EXCEL_PERCENT, NO_DATA
 from cchc.reports.indicators_workbook import write_indicators_workbook
 from cchc.warehouse.connection import connect
 from tests.reports.conftest import PROVINCE, QUARTER
+from tests.support.workbook_tables import header_columns, table_rows
 
 pytestmark = pytest.mark.integration
 
@@ -71,25 +72,6 @@ def communes(indicators: dict[tuple[str, str], Row]) -> dict[str, Row]:
         for (code, quarter), row in indicators.items()
         if quarter == QUARTER and row["unit_level"] == "commune"
     }
-
-
-def header_columns(sheet: Any) -> tuple[int, dict[str, int]]:
-    """The header row of a sheet's table (the one above its first unit) and each header's column."""
-    for row in range(1, 8):
-        if str(sheet.cell(row, 1).value).startswith("Mã"):
-            return row, {cell.value: cell.column for cell in sheet[row] if cell.value is not None}
-    raise AssertionError(f"no table header on sheet {sheet.title!r}")
-
-
-def table_rows(sheet: Any) -> dict[str, dict[str, Any]]:
-    """Each unit's row as header -> cell, by unit code."""
-    header, columns = header_columns(sheet)
-    out = {}
-    for row in range(header + 1, sheet.max_row + 1):
-        code = sheet.cell(row, 1).value
-        if code is not None:
-            out[code] = {name: sheet.cell(row, column) for name, column in columns.items()}
-    return out
 
 
 def number(value: Decimal | int | None) -> float | None:

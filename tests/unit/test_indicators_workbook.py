@@ -16,6 +16,7 @@ from cchc.quarters import Quarter
 from cchc.reports.data import Report, ReportUnit
 from cchc.reports.formats import NO_DATA
 from cchc.reports.indicators_workbook import write_indicators_workbook
+from tests.support.workbook_tables import header_columns, table_rows
 
 pytestmark = pytest.mark.unit
 
@@ -126,25 +127,6 @@ def report() -> Report:
 @pytest.fixture
 def written(report: Report, tmp_path: Path) -> Path:
     return write_indicators_workbook(report, tmp_path / "chi_so.xlsx")
-
-
-def header_columns(sheet: Any) -> tuple[int, dict[str, int]]:
-    """The header row of a sheet's table (the one above its first unit) and each header's column."""
-    for row in range(1, 8):
-        if str(sheet.cell(row, 1).value).startswith("Mã"):
-            return row, {cell.value: cell.column for cell in sheet[row] if cell.value is not None}
-    raise AssertionError(f"no table header on sheet {sheet.title!r}")
-
-
-def table_rows(sheet: Any) -> dict[str, dict[str, Any]]:
-    """Each unit's row as header -> cell, by unit code."""
-    header, columns = header_columns(sheet)
-    out = {}
-    for row in range(header + 1, sheet.max_row + 1):
-        code = sheet.cell(row, 1).value
-        if code is not None:
-            out[code] = {name: sheet.cell(row, column) for name, column in columns.items()}
-    return out
 
 
 def test_names_that_look_like_formulas_stay_text(written: Path):
