@@ -15,12 +15,11 @@ from pathlib import Path
 import psycopg
 import pytest
 from psycopg import sql
-from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 from cchc.generate.province import generate_province
 from cchc.quarters import Quarter
 from cchc.warehouse.access import grant_reader
-from cchc.warehouse.connection import connect
+from cchc.warehouse.connection import connect, warehouse_url_as
 from tests.integration.helpers import refresh
 from tests.support.databases import copy_template, drop_database
 
@@ -29,14 +28,6 @@ DISTRICTS = ["866", "870"]  # Thành phố Cao Lãnh and Huyện Hồng Ngự wi
 OTHER_PROVINCE, OTHER_DISTRICT = "82", "816"  # Tiền Giang, Thành phố Gò Công
 QUARTERS = [Quarter(2023, 4), Quarter(2024, 1), Quarter(2024, 2)]
 QUARTER = "2024Q2"
-
-
-def login_url(url: str, login: str) -> str:
-    """`url`'s database, signed in as `login` (the test servers trust local logins)."""
-    params = conninfo_to_dict(url)
-    params.pop("password", None)
-    params["user"] = login
-    return make_conninfo(**params)
 
 
 @pytest.fixture(scope="session")
@@ -66,7 +57,7 @@ def reader_87(report_db: str) -> Iterator[str]:
     login = f"cchc_test_report_reader_{uuid.uuid4().hex[:8]}"
     with connect(report_db) as conn:
         grant_reader(conn, login, [PROVINCE])
-    yield login_url(report_db, login)
+    yield warehouse_url_as(login, report_db)
     with psycopg.connect(report_db, autocommit=True) as admin:
         admin.execute(sql.SQL("drop owned by {}").format(sql.Identifier(login)))
         admin.execute(sql.SQL("drop role {}").format(sql.Identifier(login)))
