@@ -188,7 +188,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     with connect(url) as conn:
         try:
             written = write_unit_reports(conn, args.quarter, args.unit, formats, Path(args.out) if args.out else None)
-        except UnitNotVisible as error:
+        except (UnitNotVisible, ValueError) as error:  # ValueError: a quarter refreshed before the II.06a mart
             print(f"error: {error}", file=sys.stderr)
             return EXIT_PROBLEM
     for path in written:
