@@ -199,7 +199,14 @@ def cmd_report(args: argparse.Namespace) -> int:
 def cmd_serve_warehouse(args: argparse.Namespace) -> int:
     """Open the embedded warehouse to reporting tools on TCP (readers, with passwords), or close it."""
     from cchc.warehouse.connection import connect
-    from cchc.warehouse.serve import ServeError, listen_setting, readers_without_password, serve, stop_serving
+    from cchc.warehouse.serve import (
+        AddressInUseError,
+        ServeError,
+        listen_setting,
+        readers_without_password,
+        serve,
+        stop_serving,
+    )
 
     try:
         if args.stop:
@@ -207,6 +214,9 @@ def cmd_serve_warehouse(args: argparse.Namespace) -> int:
             print("the embedded warehouse listens on its Unix socket only")
             return 0
         served = serve(listen_setting(args.listen))
+    except AddressInUseError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
     except ServeError as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_USAGE

@@ -16,7 +16,7 @@ import pytest
 from psycopg import sql
 
 from cchc.cli import main
-from cchc.warehouse.connection import connect, embedded_server
+from cchc.warehouse.connection import connect, embedded_server, postmaster_info
 from cchc.warehouse.partitions import ensure_partition
 from cchc.warehouse.serve import Listen, ServeError
 
@@ -29,6 +29,19 @@ def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+def _serve_on_a_free_port(capsys) -> tuple[int, str, str]:
+    """PostgreSQL cannot be told port 0, so take a free one; if another program takes it before PostgreSQL
+    binds, `serve-warehouse` says so (exit 1, warehouse left on its socket) and we try another."""
+    for _ in range(3):
+        port = _free_port()
+        code = main(["serve-warehouse", "--listen", f"127.0.0.1:{port}"])
+        out, err = capsys.readouterr()
+        if code == 0:
+            return port, out, err
+        assert code == 1 and f"127.0.0.1:{port}" in err, err
+    raise AssertionError("no free port for the warehouse after 3 attempts")
 
 
 @pytest.fixture
@@ -77,14 +90,14 @@ def _tcp(port: int, user: str, password: str | None) -> psycopg.Connection:
     )
 
 
-def test_readers_sign_in_over_tcp_with_their_password_and_see_their_province(readers, capsys):
+def test_readers_sign_in_over_tcp_with_their_password_and_see_their_province(embedded, readers, capsys):
     reader, passwordless = readers
-    port = _free_port()
-    with pytest.raises(psycopg.OperationalError):
-        _tcp(port, reader, PASSWORD)  # nothing listens before
+    with connect() as conn:
+        before = conn.execute("select count(*) from pg_stat_activity where backend_type = 'client backend'")
+        assert before.fetchone()[0] >= 1  # the socket answers; nothing listens on TCP yet (postmaster.pid)
+    assert postmaster_info(embedded_server(embedded)).hostname in (None, "")
 
-    assert main(["serve-warehouse", "--listen", f"127.0.0.1:{port}"]) == 0
-    out, err = capsys.readouterr()
+    port, out, err = _serve_on_a_free_port(capsys)
     assert f"127.0.0.1:{port}" in out
     assert passwordless in err and reader not in err
 
@@ -128,3 +141,37 @@ def test_malformed_addresses_are_refused(text):
 def test_addresses_parse():
     assert Listen.parse("0.0.0.0:5433") == Listen("0.0.0.0", 5433)
     assert Listen.parse("[::]:6000") == Listen("::", 6000)
+
+
+def _held_port() -> socket.socket:
+    holder = socket.socket()
+    holder.bind(("127.0.0.1", 0))
+    holder.listen()
+    return holder
+
+
+def test_a_taken_address_is_named_and_the_warehouse_keeps_its_socket(embedded, capsys):
+    with _held_port() as holder:
+        taken = holder.getsockname()[1]
+        assert main(["serve-warehouse", "--listen", f"127.0.0.1:{taken}"]) == 1
+        err = capsys.readouterr().err
+        assert f"cannot listen on 127.0.0.1:{taken}" in err and "left as it was" in err
+        with connect() as conn:
+            assert conn.execute("select 1").fetchone() == (1,)
+        assert postmaster_info(embedded_server(embedded)).hostname in (None, "")
+
+
+def test_an_address_taken_while_postgresql_restarts_brings_it_back_on_its_socket(embedded, capsys, monkeypatch):
+    """The race the check cannot close: the address is free when asked and taken when PostgreSQL binds.
+    Skipping the check makes PostgreSQL itself meet the taken port."""
+    monkeypatch.setattr("cchc.warehouse.serve._refuse_taken", lambda listen: None)
+    with _held_port() as holder:
+        taken = holder.getsockname()[1]
+        assert main(["serve-warehouse", "--listen", f"127.0.0.1:{taken}"]) == 1
+        err = capsys.readouterr().err
+        assert f"PostgreSQL could not listen on 127.0.0.1:{taken}" in err
+        assert "Address already in use" in err and "back on its socket alone" in err
+    with connect() as conn:
+        assert conn.execute("select 1").fetchone() == (1,)
+    info = postmaster_info(embedded_server(embedded))
+    assert info.hostname in (None, "") and info.port == 5432

@@ -13,7 +13,7 @@ from pathlib import Path
 import psycopg
 from psycopg import sql
 
-from cchc.deploy.local_airflow import running, start, stop, wait_until_healthy
+from cchc.deploy.local_airflow import PortInUseError, running, start, stop, wait_until_healthy
 from cchc.deploy.settings import LocalDeployment
 from cchc.warehouse.connection import with_database
 from tests.support.airflow_api import AirflowApi
@@ -26,6 +26,39 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+def _start_on_a_free_port(settings: dict, extra_env: dict[str, str]) -> tuple[LocalDeployment, dict[str, int]]:
+    """The api-server's port must be known before it starts (the workers are told it), so it cannot be
+    port 0: take a free one, and if another program takes it first, `start` says so and we try another."""
+    for _ in range(3):
+        deployment = LocalDeployment(port=free_port(), **settings)
+        try:
+            pids = start(deployment, extra_env)
+        except PortInUseError:
+            continue
+        try:
+            wait_until_healthy(deployment, timeout=240)
+            return deployment, pids
+        except PortInUseError:
+            _stop_and_check(deployment, pids)
+        except BaseException:
+            _stop_and_check(deployment, pids)
+            raise
+    raise AssertionError("no free port for the api-server after 3 attempts")
+
+
+def _stop_and_check(deployment: LocalDeployment, pids: dict[str, int]) -> None:
+    """Every service stopped by the PID it was started with, and gone."""
+    stopped = stop(deployment)
+    assert set(stopped) == set(pids)
+    assert running(deployment) == {}
+    for pid in pids.values():
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            continue
+        raise AssertionError(f"process {pid} outlived its stop")
 
 
 @contextmanager
@@ -42,29 +75,21 @@ def airflow_stack(
     meta_name = f"airflow_meta_{uuid.uuid4().hex[:8]}"
     with psycopg.connect(server_url, autocommit=True) as admin:
         admin.execute(sql.SQL("create database {}").format(sql.Identifier(meta_name)))
-    deployment = LocalDeployment(
-        home=home,
-        executor=executor,
-        workers=workers,
-        metadata_url=with_database(server_url, meta_name),
-        port=free_port(),
-        redis_url=redis_url,
-        password=PASSWORD,
-    )
     try:
-        pids = start(deployment, extra_env)
+        deployment, pids = _start_on_a_free_port(
+            dict(
+                home=home,
+                executor=executor,
+                workers=workers,
+                metadata_url=with_database(server_url, meta_name),
+                redis_url=redis_url,
+                password=PASSWORD,
+            ),
+            extra_env,
+        )
         try:
-            wait_until_healthy(deployment, timeout=240)
             yield deployment, AirflowApi(deployment.ui_url, "admin", PASSWORD)
         finally:
-            stopped = stop(deployment)
-            assert set(stopped) == set(pids)
-            assert running(deployment) == {}
-            for pid in pids.values():
-                try:
-                    os.kill(pid, 0)
-                except ProcessLookupError:
-                    continue
-                raise AssertionError(f"process {pid} outlived its stop")
+            _stop_and_check(deployment, pids)
     finally:
         drop_database(server_url, meta_name)

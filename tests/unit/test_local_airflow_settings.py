@@ -75,3 +75,41 @@ def test_bad_launcher_settings_are_named(monkeypatch: pytest.MonkeyPatch, name: 
     monkeypatch.setenv(name, value)
     with pytest.raises(ValueError, match=message):
         from_environment()
+
+
+def test_a_taken_port_is_named_before_anything_starts(tmp_path: Path) -> None:
+    """Without the check the health poll could answer for whatever else listens there (another stack)."""
+    import socket
+
+    from cchc.deploy.local_airflow import PortInUseError, running, start
+
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", 0))
+        holder.listen()
+        taken = holder.getsockname()[1]
+        deployment = LocalDeployment(
+            home=tmp_path,
+            executor="LocalExecutor",
+            workers=0,
+            metadata_url="postgresql://postgres@127.0.0.1:1/never",
+            redis_url="redis://127.0.0.1:6379/0",
+            port=taken,
+            password="admin",
+        )
+        with pytest.raises(PortInUseError, match=f"port {taken} on 127.0.0.1 is in use.*CCHC_AIRFLOW_PORT"):
+            start(deployment)
+    assert running(deployment) == {}
+    assert not (tmp_path / "services.json").exists()
+
+
+def test_an_api_server_that_lost_its_port_is_told_from_other_deaths(tmp_path: Path) -> None:
+    from cchc.deploy.local_airflow import _api_server_lost_its_port
+
+    deployment = _deployment(tmp_path)
+    deployment.log_dir.mkdir(parents=True, exist_ok=True)
+    log = deployment.log_dir / "api-server.log"
+    log.write_text("INFO: Started server process\nERROR: [Errno 98] Address already in use\n", encoding="utf-8")
+    assert _api_server_lost_its_port(deployment)
+    # An old bind failure far back in the appended log is not this start's cause of death.
+    log.write_text(log.read_text() + "x" * 5000 + "\nImportError: no module named cchc\n", encoding="utf-8")
+    assert not _api_server_lost_its_port(deployment)

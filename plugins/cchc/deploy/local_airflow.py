@@ -16,6 +16,7 @@ import contextlib
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -27,6 +28,10 @@ from pathlib import Path
 from cchc.deploy.settings import ADMIN, LocalDeployment, environment, from_environment, write_passwords
 
 STOP_GRACE_SECONDS = 30
+
+
+class PortInUseError(RuntimeError):
+    """The api-server's port is taken by another process on 127.0.0.1."""
 
 
 @dataclass(frozen=True)
@@ -90,6 +95,7 @@ def start(deployment: LocalDeployment, extra_env: dict[str, str] | None = None) 
             f"Airflow services of {deployment.home} are already running ({', '.join(already)}): "
             "stop them first (make airflow-stop)"
         )
+    _refuse_taken_port(deployment)
     env = {**environment(deployment), **(extra_env or {})}
     migrate(deployment, env)
     write_passwords(deployment)
@@ -120,6 +126,8 @@ def wait_until_healthy(deployment: LocalDeployment, timeout: float = 180) -> dic
     while time.monotonic() < deadline:
         dead = dead_services(deployment)
         if dead:
+            if "api-server" in dead and _api_server_lost_its_port(deployment):
+                raise PortInUseError(_port_taken(deployment))
             raise RuntimeError(
                 f"{', '.join(sorted(dead))} exited while starting: see {deployment.log_dir}/<service>.log"
             )
@@ -133,6 +141,30 @@ def wait_until_healthy(deployment: LocalDeployment, timeout: float = 180) -> dic
             last = error
         time.sleep(1)
     raise TimeoutError(f"Airflow was not healthy after {timeout:.0f} s (last: {last}); see {deployment.log_dir}")
+
+
+def _port_taken(deployment: LocalDeployment) -> str:
+    return f"port {deployment.port} on 127.0.0.1 is in use by another program: set CCHC_AIRFLOW_PORT to a free one"
+
+
+def _refuse_taken_port(deployment: LocalDeployment) -> None:
+    """Fail before starting anything rather than let the health check answer for another server on the port."""
+    with socket.socket() as probe:
+        try:
+            probe.bind(("127.0.0.1", deployment.port))
+        except OSError as error:
+            raise PortInUseError(_port_taken(deployment)) from error
+
+
+def _api_server_lost_its_port(deployment: LocalDeployment) -> bool:
+    """Another program took the port between the check and the api-server's own bind: the last words of
+    its log (appended to across starts, so only the end is this start's) say so."""
+    log = deployment.log_dir / "api-server.log"
+    try:
+        tail = log.read_text(encoding="utf-8", errors="replace")[-4000:]
+    except OSError:
+        return False
+    return "address already in use" in tail.lower()
 
 
 def services_named(deployment: LocalDeployment) -> list[str]:

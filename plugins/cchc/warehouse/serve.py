@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import os
 import re
+import socket
+import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,6 +27,10 @@ _LISTEN_RE = re.compile(r"^(?P<host>\[[0-9a-fA-F:]+\]|[^:\s]+):(?P<port>[0-9]{1,
 
 class ServeError(ValueError):
     """The address to serve on is missing or malformed, or the warehouse is not the embedded one."""
+
+
+class AddressInUseError(ServeError):
+    """Another program listens on the address; the warehouse stays on its socket alone."""
 
 
 @dataclass(frozen=True)
@@ -84,11 +90,54 @@ def serve(listen: Listen, data_dir: Path | None = None) -> dict[str, Any]:
         )
     server = embedded_server(data_dir)
     info = postmaster_info(server)
+    if not (info.hostname and info.port == listen.port):  # serving there already: a restart frees it first
+        _refuse_taken(listen)
     hba = Path(server.pgdata) / "pg_hba.conf"
     hba.write_text(reader_hba(), encoding="utf-8")
-    _restart(server, f'-h "{listen.host}" -p {listen.port} -k "{info.socket_dir}"')
+    try:
+        _restart(server, f'-h "{listen.host}" -p {listen.port} -k "{info.socket_dir}"')
+    except subprocess.CalledProcessError as error:
+        # Taken between the check and PostgreSQL's bind, or refused by the system: never leave it stopped.
+        _restart(server, f'-h "" -p {SOCKET_PORT} -k "{info.socket_dir}"')
+        postmaster_info(server)
+        raise AddressInUseError(
+            f"PostgreSQL could not listen on {listen.host}:{listen.port} ({_last_error(server.log)}); "
+            "the warehouse is back on its socket alone"
+        ) from error
     postmaster_info(server)
     return {"host": listen.host, "port": listen.port, "database": EMBEDDED_DATABASE, "socket_dir": info.socket_dir}
+
+
+def _refuse_taken(listen: Listen) -> None:
+    """Ask the system before stopping the warehouse to restart it: a taken address is named, and the
+    warehouse is not restarted at all."""
+    try:
+        addresses = socket.getaddrinfo(listen.host, listen.port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except socket.gaierror as error:
+        raise ServeError(f"cannot listen on {listen.host}:{listen.port}: {error.strerror}") from error
+    for family, kind, protocol, _name, address in addresses:
+        with socket.socket(family, kind, protocol) as probe:
+            try:
+                probe.bind(address)
+            except OSError as error:
+                raise AddressInUseError(
+                    f"cannot listen on {listen.host}:{listen.port}: {error.strerror} (another program listens "
+                    "there?); the warehouse was left as it was"
+                ) from error
+
+
+def _last_error(log: Path) -> str:
+    """Why PostgreSQL could not listen, from the end of the server log: its "could not bind" line names the
+    system's reason (address already in use, cannot assign requested address); the FATAL after it does not."""
+    try:
+        lines = Path(log).read_text(encoding="utf-8", errors="replace").splitlines()[-40:]
+    except OSError:
+        return f"see {log}"
+    for marker in ("could not bind", "could not create"):
+        for line in reversed(lines):
+            if marker in line:
+                return line.split(":  ", 1)[-1].strip()
+    return f"see {log}"
 
 
 def stop_serving(data_dir: Path | None = None) -> None:
