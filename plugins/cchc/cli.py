@@ -179,7 +179,7 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 def cmd_report(args: argparse.Namespace) -> int:
     """Write a unit's Biểu II.06a, indicators workbook and dashboard, read under the login in use."""
-    from cchc.reports.data import UnitNotVisible
+    from cchc.reports.data import NoFormFigures, UnitNotVisible
     from cchc.reports.publish import FORMATS, write_unit_reports
     from cchc.warehouse.connection import connect, warehouse_url_as
 
@@ -188,7 +188,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     with connect(url) as conn:
         try:
             written = write_unit_reports(conn, args.quarter, args.unit, formats, Path(args.out) if args.out else None)
-        except (UnitNotVisible, ValueError) as error:  # ValueError: a quarter refreshed before the II.06a mart
+        except (UnitNotVisible, NoFormFigures) as error:
             print(f"error: {error}", file=sys.stderr)
             return EXIT_PROBLEM
     for path in written:

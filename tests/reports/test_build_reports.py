@@ -63,3 +63,51 @@ def test_a_province_whose_reports_fail_is_named_and_the_others_are_written(
             "select status, error from audit.task_run where run_id = %s and task_id = 'build_reports'", (ctx.run_id,)
         ).fetchone()
     assert status == "failed" and "province 82: disk full" in error
+
+
+def test_a_quarter_refreshed_before_the_form_mart_is_one_line_and_writes_nothing(
+    report_db, report_landing, server_url, tmp_path, monkeypatch, capsys
+):
+    """A warehouse upgraded to the reports' migration keeps its quarters' indicators, but their Biểu
+    II.06a is built by the next refresh: until then `cchc report` says so instead of a traceback or a
+    half set of files, and the refresh it advises is enough. The upgrade is played by emptying the form's
+    mart and giving the marts' recorded inputs another code digest, as the earlier release's SQL had."""
+    from psycopg.conninfo import conninfo_to_dict
+
+    from cchc.cli import main
+    from tests.integration.helpers import refresh
+    from tests.support.databases import copy_template, drop_database
+
+    name, url = copy_template(server_url, conninfo_to_dict(report_db)["dbname"], "cchc_report_old")
+    try:
+        with connect(url) as conn:
+            conn.execute("delete from mart.unit_quarter_ii06a where quarter = %s", (QUARTER,))
+            upgraded = conn.execute(
+                "update audit.step_input set fingerprint = 'built by the earlier release'"
+                " where quarter = %s and step = 'build_marts'",
+                (QUARTER,),
+            )
+            assert upgraded.rowcount >= 1
+            conn.commit()
+        monkeypatch.setenv("WAREHOUSE_URL", url)
+        out = tmp_path / "reports"
+
+        assert main(["report", "--quarter", QUARTER, "--unit", PROVINCE, "--out", str(out)]) == 1
+        captured = capsys.readouterr()
+        assert captured.err == f"error: no Biểu II.06a figures of {PROVINCE} in {QUARTER}: refresh the quarter\n"
+        assert captured.out == "" and not (out.exists() and any(out.iterdir()))
+
+        # The dashboard needs no form: it is still there for the asking.
+        assert main(["report", "--quarter", QUARTER, "--unit", PROVINCE, "--format", "html", "--out", str(out)]) == 0
+        assert [path.name for path in out.iterdir()] == [f"dashboard_{PROVINCE}_{QUARTER}.html"]
+        capsys.readouterr()
+
+        refresh(url, report_landing, QUARTER, run_id="test__report__after_upgrade")
+        assert main(["report", "--quarter", QUARTER, "--unit", PROVINCE, "--out", str(out)]) == 0
+        assert sorted(path.name for path in out.iterdir()) == [
+            f"bieu-ii06a_{PROVINCE}_{QUARTER}.xlsx",
+            f"chi-so_{PROVINCE}_{QUARTER}.xlsx",
+            f"dashboard_{PROVINCE}_{QUARTER}.html",
+        ]
+    finally:
+        drop_database(server_url, name)

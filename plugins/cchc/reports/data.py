@@ -26,6 +26,11 @@ class UnitNotVisible(LookupError):
     """The unit has no indicators in the quarter that this login may read."""
 
 
+class NoFormFigures(LookupError):
+    """The quarter has indicators but no rebuilt Biểu II.06a: it was refreshed before the form's mart
+    existed (migration 029), and a refresh of the quarter builds it."""
+
+
 @dataclass(frozen=True)
 class ReportUnit:
     code: str

@@ -18,7 +18,7 @@ from typing import Any
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from cchc.reports.data import Report
+from cchc.reports.data import NoFormFigures, Report
 from cchc.reports.formats import (
     EXCEL_INTEGER,
     HEADER_ALIGNMENT,
@@ -61,7 +61,7 @@ def form_total(report: Report) -> dict[str, int | None]:
 def write_ii06a_report(report: Report, path: Path) -> Path:
     """Write the unit's Biểu II.06a workbook (the form, then the comparison with what it reported)."""
     if not report.ii06a_rows:
-        raise ValueError(f"no Biểu II.06a figures of {report.unit.code} in {report.quarter}: refresh the quarter")
+        raise NoFormFigures(f"no Biểu II.06a figures of {report.unit.code} in {report.quarter}: refresh the quarter")
     start, end = report.report_period
     workbook = new_workbook()
     workbook.properties.title = f"Biểu II.06a {report.unit.name} {report.quarter.label_vi}"

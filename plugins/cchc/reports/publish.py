@@ -14,7 +14,7 @@ import psycopg
 
 from cchc.config import reports_dir
 from cchc.quarters import Quarter
-from cchc.reports.data import load_report
+from cchc.reports.data import NoFormFigures, load_report
 from cchc.warehouse.sql_files import fetch_all
 
 FORMATS = ("xlsx", "html")
@@ -41,6 +41,8 @@ def write_unit_reports(
     if unknown:
         raise ValueError(f"unknown report format(s) {', '.join(sorted(unknown))}; expected {', '.join(FORMATS)}")
     report = load_report(conn, quarter, unit_code)
+    if "xlsx" in formats and not report.ii06a_rows:  # before anything is written: all the files or none
+        raise NoFormFigures(f"no Biểu II.06a figures of {report.unit.code} in {quarter}: refresh the quarter")
     folder = report_folder(quarter, out)
     folder.mkdir(parents=True, exist_ok=True)
     stem = f"{report.unit.code}_{quarter}"
