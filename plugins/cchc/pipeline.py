@@ -28,10 +28,10 @@ from cchc.quality.reconciliation import TABLE as RECONCILIATION_TABLE
 from cchc.quality.reconciliation import Tolerance, reconcile_quarter
 from cchc.quality.volume import plausible_volume_warnings
 from cchc.quarters import Quarter
+from cchc.raw.loader import load_file, withdraw_missing
 from cchc.redaction import redact
 from cchc.sources.datasets import DATASETS
 from cchc.sources.landing import LandingProblem, discover, discover_statistics, parse_landing_path, shown
-from cchc.sources.raw_loader import load_file, withdraw_missing
 from cchc.staging import count_file_loads, dataset_fingerprint, stage_dataset, suite_parameters
 from cchc.warehouse.access import ensure_row_security
 from cchc.warehouse.connection import connect

@@ -19,12 +19,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from psycopg import sql
 
-from cchc.sources import csv_bulk
-from cchc.sources.csv_bulk import NotPlainCsv, copy_plain_csv
+from cchc.raw import csv_bulk
+from cchc.raw.csv_bulk import NotPlainCsv, copy_plain_csv
+from cchc.raw.loader import load_file
 from cchc.sources.csv_reader import UnreadableFileError, read_csv
 from cchc.sources.datasets import DATASETS
 from cchc.sources.landing import LandingFile
-from cchc.sources.raw_loader import load_file
 from cchc.warehouse.copy_loader import copy_rows
 from tests.conftest import FIXTURES
 from tests.support.databases import register_landing_file

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from cchc.pipeline import RefreshFailed
-from cchc.sources import raw_loader
+from cchc.raw import loader as raw_loader
 from cchc.warehouse.connection import connect
 from tests.conftest import FIXTURES
 from tests.integration.helpers import mart_row, refresh

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from cchc.sources.csv_bulk import NotPlainCsv, _payloads, copy_plain_csv
+from cchc.raw.csv_bulk import NotPlainCsv, _payloads, copy_plain_csv
 from cchc.sources.csv_reader import read_csv
 from cchc.sources.datasets import DOSSIERS
 from cchc.sources.excel_reader import read_table_xlsx

@@ -16,8 +16,8 @@ from typing import Any
 import psycopg
 from psycopg import sql
 
+from cchc.raw.csv_bulk import NotPlainCsv, copy_plain_csv
 from cchc.redaction import redact
-from cchc.sources.csv_bulk import NotPlainCsv, copy_plain_csv
 from cchc.sources.csv_reader import CsvFile, UnreadableFileError
 from cchc.sources.datasets import DATASETS
 from cchc.sources.landing import LandingFile
