@@ -1,9 +1,12 @@
 """
 ### CCHC quarterly refresh
 
-Loads one calendar quarter of one-stop dossier exports from the landing zone
-(`<level>/<unit_code>/<YYYYQn>/dossiers.csv`) into the warehouse and rebuilds
-`mart.unit_quarter_indicators` for that quarter:
+Loads one calendar quarter of every dataset in the landing zone
+(`<level>/<unit_code>/<YYYYQn>/<dataset>.<csv|xlsx|xls|html|json>`: one-stop dossiers, Biểu II.06a
+forms, inspections, CCHC plans, SIPAS surveys, the procedure catalogue and PAR INDEX results) and
+rebuilds that quarter's marts: `mart.unit_quarter_indicators` and its comparable series across the
+2025 reform, the rebuilt II.06a, the Decision 766 scorecard, satisfaction, inspections, plan
+compliance and PAR INDEX:
 
 prepare_warehouse → load_raw_files → validate_and_stage → build_core → build_marts → reconcile →
 build_quality_report → check_run → build_reports
@@ -11,7 +14,8 @@ build_quality_report → check_run → build_reports
 * Scheduled quarterly (the run for the interval 2024-01-01 → 2024-04-01, Asia/Ho_Chi_Minh, refreshes
   **2024Q1**) and whenever the three ingest DAGs have published their assets (it then refreshes the
   quarter their events name). The `quarter` param overrides both for a manual run.
-* Rows failing the `staging.dossiers` expectation suite go to `quarantine.rejected_row` with the reason.
+* Rows failing their dataset's expectation suite (`expectations/staging.<dataset>.json`) go to
+  `quarantine.rejected_row` with the file, line and reason.
 * `reconcile` compares the II.06a forms with the dossier exports and with each other, and the indicator
   roll-ups with their parts, into `mart.reconciliation`; differences are recorded, never fatal.
 * `build_quality_report` renders the Great Expectations Data Docs (every suite, the run's validation
