@@ -14,6 +14,7 @@ import sys
 import uuid
 from pathlib import Path
 
+from cchc import settings
 from cchc.config import landing_dir
 from cchc.quarters import Quarter, quarter_range
 from cchc.sources.datasets import DATASETS
@@ -28,11 +29,9 @@ class InputMissing(Exception):
 
 def _landing(option: str | None) -> Path:
     """The landing zone named by --landing, else CCHC_LANDING, else data/landing; it must exist."""
-    import os
-
     path = Path(option) if option else landing_dir()
     if not path.is_dir():
-        source = "--landing" if option else ("CCHC_LANDING" if os.environ.get("CCHC_LANDING") else "the default")
+        source = "--landing" if option else ("CCHC_LANDING" if settings.given("CCHC_LANDING") else "the default")
         raise InputMissing(f"the landing zone {path} (from {source}) is not a folder")
     return path
 
@@ -100,12 +99,11 @@ def cmd_refresh(args: argparse.Namespace) -> int:
 
 
 def cmd_fetch_portal(args: argparse.Namespace) -> int:
-    import os
 
     from cchc.pipeline import RefreshContext, fetch_portal_exports
     from cchc.sources.portal_api import PortalClient, PortalError
 
-    token = os.environ.get("CCHC_PORTAL_TOKEN")
+    token = settings.given("CCHC_PORTAL_TOKEN")
     if not token:
         print("error: set CCHC_PORTAL_TOKEN to the portal's API token", file=sys.stderr)
         return EXIT_USAGE
@@ -271,7 +269,6 @@ def cmd_generate(args: argparse.Namespace) -> int:
 
 def cmd_reader_access(args: argparse.Namespace) -> int:
     """grant-reader and revoke-reader: staff logins that read schema mart for their provinces only."""
-    import os
 
     from cchc.warehouse.access import AccessError, grant_reader, revoke_reader
     from cchc.warehouse.connection import connect
@@ -279,7 +276,7 @@ def cmd_reader_access(args: argparse.Namespace) -> int:
     try:
         with connect() as conn:
             if args.command == "grant-reader":
-                password = os.environ.get("CCHC_READER_PASSWORD") or None
+                password = settings.given("CCHC_READER_PASSWORD")
                 grant_reader(conn, args.login, args.province, password=password)
                 provinces = ", ".join(sorted(set(args.province)))
                 print(f"{args.login} reads schema mart for province(s) {provinces}")

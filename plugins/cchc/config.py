@@ -6,16 +6,17 @@ current directory, so `cchc` finds the same warehouse wherever it is called from
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
+
+from cchc import settings
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 LOCAL_TZ = "Asia/Ho_Chi_Minh"
 
 
 def _path_from_env(var: str, default: Path) -> Path:
-    value = os.environ.get(var)
-    if not value:
+    value = settings.given(var)
+    if value is None:
         return default
     path = Path(value)
     return path if path.is_absolute() else Path.cwd() / path

@@ -9,7 +9,6 @@ SQL, the database and the documentation say the same thing.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -17,13 +16,13 @@ from pathlib import Path
 import psycopg
 from psycopg import sql
 
+from cchc import settings
 from cchc.config import PROJECT_ROOT
 from cchc.warehouse.sql_files import fetch_all
 
 TABLE = "mart.unit_quarter_indicators"
 SCORECARD_TABLE = "mart.scorecard_766"
 UNITS = ("code", "text", "count", "percent", "points", "rank", "flag")
-DEFAULT_ONLINE_TARGET = Decimal("40")
 DOCS_DIR = PROJECT_ROOT / "docs"
 
 II06A = "Thông tư 01/2020/TT-VPCP, Biểu II.06a"
@@ -577,8 +576,10 @@ REGISTRY: dict[str, tuple[Indicator, ...]] = {TABLE: INDICATORS, SCORECARD_TABLE
 
 def online_target() -> Decimal:
     """The online-submission target in percent: $CCHC_ONLINE_TARGET, default 40."""
-    text = os.environ.get("CCHC_ONLINE_TARGET", "").strip()
-    return Decimal(text) if text else DEFAULT_ONLINE_TARGET
+    target = settings.non_negative_decimal("CCHC_ONLINE_TARGET")
+    if target > 100:
+        raise ValueError(f"CCHC_ONLINE_TARGET must be a percentage from 0 to 100, got {str(target)!r}")
+    return target
 
 
 def comment_statement(indicator: Indicator, table: str = TABLE) -> sql.Composed:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -19,7 +18,7 @@ from typing import Any
 
 import psycopg
 
-from cchc import submissions
+from cchc import settings, submissions
 from cchc.config import data_docs_dir
 from cchc.indicators import online_target, scorecard_parameters
 from cchc.progress import Progress
@@ -265,10 +264,7 @@ def load_raw_files(ctx: RefreshContext) -> dict[str, Any]:
 
 def allow_empty_quarter() -> bool:
     """CCHC_ALLOW_EMPTY_QUARTER=true lets a quarter without any file refresh (to zeros) with a warning."""
-    value = os.environ.get("CCHC_ALLOW_EMPTY_QUARTER", "").strip().lower() or "false"
-    if value not in ("true", "false"):
-        raise ValueError(f"CCHC_ALLOW_EMPTY_QUARTER must be true or false, not {value!r}")
-    return value == "true"
+    return settings.boolean("CCHC_ALLOW_EMPTY_QUARTER")
 
 
 def _empty_quarter(conn: psycopg.Connection, ctx: RefreshContext, problems: list[dict[str, str]]) -> str:
@@ -461,10 +457,7 @@ def build_quality_report(ctx: RefreshContext) -> dict[str, Any]:
 
 def max_quarantined_rows() -> int:
     """How many rows of a quarter may fail error-level expectations before the run fails (default 0)."""
-    value = os.environ.get("CCHC_MAX_QUARANTINED_ROWS", "").strip() or "0"
-    if not value.isdigit():
-        raise ValueError(f"CCHC_MAX_QUARANTINED_ROWS must be a whole number of rows, not {value!r}")
-    return int(value)
+    return settings.whole_number("CCHC_MAX_QUARANTINED_ROWS", "a whole number of rows")
 
 
 def _quarantine_problem(conn: psycopg.Connection, quarter: str, limit: int) -> tuple[int, str | None]:

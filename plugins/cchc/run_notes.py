@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import urllib.error
 import urllib.request
 from typing import Any
 from urllib.parse import quote
+
+from cchc import settings
 
 log = logging.getLogger(__name__)
 TIMEOUT_SECONDS = 10
@@ -47,9 +48,9 @@ def _cut(text: str) -> str:
 
 def write_note(dag_id: str, run_id: str, text: str) -> bool:
     """Set the run's note; False (logged) when the settings are missing or the API refused."""
-    base = os.environ.get("CCHC_AIRFLOW_API_URL", "").rstrip("/")
-    user = os.environ.get("CCHC_AIRFLOW_API_USER", "")
-    password = os.environ.get("CCHC_AIRFLOW_API_PASSWORD", "")
+    base = settings.text("CCHC_AIRFLOW_API_URL").rstrip("/")
+    user = settings.text("CCHC_AIRFLOW_API_USER")
+    password = settings.text("CCHC_AIRFLOW_API_PASSWORD")
     if not (base and user and password):
         log.info("no CCHC_AIRFLOW_API_URL/USER/PASSWORD: the run's note is not written")
         return False

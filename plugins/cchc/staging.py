@@ -14,7 +14,6 @@ from __future__ import annotations
 import gc
 import json
 import math
-import os
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -22,6 +21,7 @@ from typing import Any
 import pandas as pd
 import psycopg
 
+from cchc import settings
 from cchc.config import LOCAL_TZ, reference_dir
 from cchc.progress import Progress
 from cchc.quality.expectations import ValidationOutcome, merge_outcomes, validate_frame
@@ -36,7 +36,6 @@ from cchc.warehouse.sql_files import execute_file, execute_template, fetch_all
 from cchc.warehouse.step_inputs import fingerprint, record
 
 CHUNK_ROWS_VAR = "CCHC_VALIDATION_CHUNK_ROWS"
-DEFAULT_CHUNK_ROWS = 100_000
 QUARANTINE_COLUMNS = ("quarter", "dataset", "file_id", "line_number", "checks", "reasons", "raw_values")
 LOCATION_COLUMNS = ["_row_id", "file_id", "line_number"]
 # The key each dataset's suite holds unique within a landing unit: a unit too large for one chunk is
@@ -46,10 +45,7 @@ SPLIT_KEYS = {"dossiers": "dossier_id", "surveys": "response_id"}
 
 def chunk_rows() -> int:
     """Rows typed and validated at once (`CCHC_VALIDATION_CHUNK_ROWS`); a landing unit is never split."""
-    value = os.environ.get(CHUNK_ROWS_VAR, "").strip() or str(DEFAULT_CHUNK_ROWS)
-    if not value.isdigit() or int(value) < 1:
-        raise ValueError(f"{CHUNK_ROWS_VAR} must be a positive whole number of rows, not {value!r}")
-    return int(value)
+    return settings.whole_number(CHUNK_ROWS_VAR, "a positive whole number of rows", minimum=1)
 
 
 @dataclass(frozen=True)

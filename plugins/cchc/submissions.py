@@ -9,7 +9,6 @@ province's reporting rules how long units then have to send them.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -19,6 +18,7 @@ from zoneinfo import ZoneInfo
 
 import psycopg
 
+from cchc import settings
 from cchc.config import LOCAL_TZ
 from cchc.quarters import Quarter
 from cchc.sources.landing import discover
@@ -41,21 +41,17 @@ STATUS_EN = {
     "missing": "not sent, overdue",
     "not_due": "not sent, not due yet",
 }
-DEFAULT_GRACE_DAYS = 5
 
 
 def grace_days() -> int:
     """Days after the end of an export's period that units have to send it (CCHC_SUBMISSION_GRACE_DAYS)."""
-    value = os.environ.get("CCHC_SUBMISSION_GRACE_DAYS", "").strip() or str(DEFAULT_GRACE_DAYS)
-    if not value.isdigit() or int(value) > 92:
-        raise ValueError(f"CCHC_SUBMISSION_GRACE_DAYS must be a whole number of days from 0 to 92, not {value!r}")
-    return int(value)
+    return settings.whole_number("CCHC_SUBMISSION_GRACE_DAYS", "a whole number of days from 0 to 92", maximum=92)
 
 
 def provinces_setting() -> list[str] | None:
     """The provinces this warehouse follows (CCHC_PROVINCES, comma-separated two-digit codes), or None
     to follow every province one of whose units has sent a file."""
-    value = os.environ.get("CCHC_PROVINCES", "").strip()
+    value = settings.text("CCHC_PROVINCES")
     if not value:
         return None
     codes = [code.strip() for code in value.split(",") if code.strip()]

@@ -3,11 +3,12 @@ the Celery worker's name when several workers share one machine, so the UI tells
 
 from __future__ import annotations
 
-import os
 import socket
+
+from cchc import settings
 
 
 def hostname() -> str:
-    worker = os.environ.get("CCHC_WORKER_NAME")
+    worker = settings.given("CCHC_WORKER_NAME")
     name = socket.getfqdn()
     return f"{name}/{worker}" if worker else name

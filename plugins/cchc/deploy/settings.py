@@ -22,6 +22,7 @@ from urllib.parse import quote
 
 from psycopg.conninfo import conninfo_to_dict
 
+from cchc import settings
 from cchc.config import PROJECT_ROOT
 
 SHARED_FILE = PROJECT_ROOT / "airflow.env"
@@ -66,23 +67,17 @@ class LocalDeployment:
 
 def from_environment(home: Path | None = None) -> LocalDeployment:
     """The deployment the launcher settings describe (see the module's docstring)."""
-    executor = os.environ.get("CCHC_AIRFLOW_EXECUTOR", "LocalExecutor")
-    if executor not in EXECUTORS:
-        raise ValueError(f"CCHC_AIRFLOW_EXECUTOR must be one of {', '.join(EXECUTORS)}, not {executor!r}")
-    workers = os.environ.get("CCHC_AIRFLOW_WORKERS", "2")
-    port = os.environ.get("CCHC_AIRFLOW_PORT", "8080")
-    if not workers.isdigit() or int(workers) < 1:
-        raise ValueError(f"CCHC_AIRFLOW_WORKERS must be a whole number of at least 1, not {workers!r}")
-    if not port.isdigit():
-        raise ValueError(f"CCHC_AIRFLOW_PORT must be a port number, not {port!r}")
+    executor = settings.one_of("CCHC_AIRFLOW_EXECUTOR", EXECUTORS)
+    workers = settings.whole_number("CCHC_AIRFLOW_WORKERS", "a whole number of at least 1", minimum=1)
+    port = settings.whole_number("CCHC_AIRFLOW_PORT", "a port number", minimum=1, maximum=65535)
     return LocalDeployment(
         home=Path(home or os.environ.get("AIRFLOW_HOME") or PROJECT_ROOT / ".airflow").resolve(),
         executor=executor,
-        workers=int(workers),
-        metadata_url=os.environ.get("CCHC_AIRFLOW_DB_URL") or _embedded_metadata_url(),
-        redis_url=os.environ.get("CCHC_AIRFLOW_REDIS_URL", "redis://127.0.0.1:6379/0"),
-        port=int(port),
-        password=os.environ.get("CCHC_AIRFLOW_PASSWORD", "admin"),
+        workers=workers,
+        metadata_url=settings.given("CCHC_AIRFLOW_DB_URL") or _embedded_metadata_url(),
+        redis_url=settings.text("CCHC_AIRFLOW_REDIS_URL"),
+        port=port,
+        password=settings.text("CCHC_AIRFLOW_PASSWORD"),
     )
 
 

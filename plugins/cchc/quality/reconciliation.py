@@ -34,16 +34,16 @@ files, has recorded it as a landing problem of the run, which fails the run's la
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import psycopg
 
+from cchc import settings
 from cchc.config import landing_dir
 from cchc.quarters import Quarter
 from cchc.sources.landing import STATISTICS_MEASURES, PortalStatistics, discover_statistics
@@ -86,24 +86,13 @@ class Tolerance:
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Tolerance:
         """`CCHC_RECONCILE_TOLERANCE_PERCENT` and `CCHC_RECONCILE_TOLERANCE_ABS`, each 0 when unset or empty."""
-        environ = os.environ if environ is None else environ
-        return cls(percent=_non_negative(environ, PERCENT_VAR), absolute=_non_negative(environ, ABS_VAR))
+        return cls(
+            percent=settings.non_negative_decimal(PERCENT_VAR, environ),
+            absolute=settings.non_negative_decimal(ABS_VAR, environ),
+        )
 
     def params(self) -> dict[str, Decimal]:
         return {"tolerance_percent": self.percent, "tolerance_abs": self.absolute}
-
-
-def _non_negative(environ: Mapping[str, str], name: str) -> Decimal:
-    text = environ.get(name, "").strip()
-    if not text:
-        return Decimal(0)
-    try:
-        value = Decimal(text)
-    except InvalidOperation:
-        value = None
-    if value is None or not value.is_finite() or value < 0:
-        raise ValueError(f"{name} must be a number >= 0 (e.g. 2.5), got {text!r}")
-    return value
 
 
 @dataclass(frozen=True)

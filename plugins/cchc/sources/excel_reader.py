@@ -19,7 +19,6 @@ that Excel turned into numbers come out without their leading zeros; padding the
 from __future__ import annotations
 
 import math
-import os
 import re
 import warnings
 import zipfile
@@ -36,6 +35,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import from_excel
 from openpyxl.workbook.workbook import Workbook
 
+from cchc import settings
 from cchc.sources.csv_reader import MalformedRowError, UnreadableFileError
 from cchc.sources.datasets import ONE_STOP_REPORT, Column, DatasetSpec
 from cchc.sources.file_forms import detect_form
@@ -57,15 +57,11 @@ II06A_MAX_CELLS = 1_000_000
 """Cells (rows times their width) a form may hold before full mode, which keeps each in memory, is refused."""
 
 MAX_WORKBOOK_MB_VAR = "CCHC_MAX_WORKBOOK_MB"
-DEFAULT_MAX_WORKBOOK_MB = 512
 
 
 def max_workbook_bytes() -> int:
     """What a workbook may unpack to (an .xlsx's parts, an .xls or HTML file as it is): CCHC_MAX_WORKBOOK_MB."""
-    value = os.environ.get(MAX_WORKBOOK_MB_VAR, "").strip() or str(DEFAULT_MAX_WORKBOOK_MB)
-    if not value.isdigit() or int(value) < 1:
-        raise ValueError(f"{MAX_WORKBOOK_MB_VAR} must be a positive whole number of MiB, not {value!r}")
-    return int(value) << 20
+    return settings.whole_number(MAX_WORKBOOK_MB_VAR, "a positive whole number of MiB", minimum=1) << 20
 
 
 def _check_size(path: Path, form: str) -> None:

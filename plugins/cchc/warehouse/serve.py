@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from cchc import settings
 from cchc.warehouse.connection import EMBEDDED_DATABASE, embedded_server, postmaster_info
 
 HBA_MARK = "# Written by `cchc serve-warehouse`"
@@ -49,7 +50,7 @@ class Listen:
 
 def listen_setting(option: str | None) -> Listen:
     """--listen, else CCHC_WAREHOUSE_LISTEN; serving the warehouse on a network is never a default."""
-    text = option or os.environ.get("CCHC_WAREHOUSE_LISTEN", "").strip()
+    text = option or settings.text("CCHC_WAREHOUSE_LISTEN")
     if not text:
         raise ServeError("give the address to serve on: --listen 0.0.0.0:5433 or CCHC_WAREHOUSE_LISTEN")
     return Listen.parse(text)
