@@ -67,19 +67,13 @@ def server_url() -> Iterator[str]:
 @pytest.fixture(scope="session")
 def template_db(server_url: str) -> Iterator[str]:
     """Name of a migrated database holding the admin-unit reference, copied for each test."""
-    from cchc.warehouse.access import ensure_row_security
+    from cchc.warehouse.bootstrap import bootstrap_warehouse
     from cchc.warehouse.connection import connect, ensure_database, with_database
-    from cchc.warehouse.lineage import load_admin_unit_lineage
-    from cchc.warehouse.migrations import migrate
-    from cchc.warehouse.reference import load_admin_units
 
     name = f"cchc_tmpl_{uuid.uuid4().hex[:10]}"
     ensure_database(server_url, name)
     with connect(with_database(server_url, name)) as conn:
-        migrate(conn)
-        load_admin_units(conn)
-        load_admin_unit_lineage(conn)
-        ensure_row_security(conn)
+        bootstrap_warehouse(conn)
     yield name
     drop_database(server_url, name)
 

@@ -51,21 +51,15 @@ def cmd_warehouse_url(_args: argparse.Namespace) -> int:
 
 
 def cmd_migrate(_args: argparse.Namespace) -> int:
-    from cchc.warehouse.access import ensure_row_security
+    from cchc.warehouse.bootstrap import bootstrap_warehouse
     from cchc.warehouse.connection import connect
-    from cchc.warehouse.lineage import load_admin_unit_lineage
-    from cchc.warehouse.migrations import migrate
-    from cchc.warehouse.reference import load_admin_units
 
     with connect() as conn:
-        applied = migrate(conn)
-        changed = load_admin_units(conn)
-        lineage = load_admin_unit_lineage(conn)
-        secured = ensure_row_security(conn)
+        done = bootstrap_warehouse(conn)
     print(
-        f"migrations applied: {', '.join(applied) or 'none (up to date)'}; "
-        f"admin units changed: {changed}; lineage rows changed: {lineage}; "
-        f"row security applied to: {', '.join(secured) or 'none (all covered)'}"
+        f"migrations applied: {', '.join(done['migrations_applied']) or 'none (up to date)'}; "
+        f"admin units changed: {done['admin_units_changed']}; lineage rows changed: {done['lineage_changed']}; "
+        f"row security applied to: {', '.join(done['row_security_applied_to']) or 'none (all covered)'}"
     )
     return 0
 

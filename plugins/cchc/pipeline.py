@@ -32,12 +32,11 @@ from cchc.redaction import redact
 from cchc.sources.datasets import DATASETS
 from cchc.sources.landing import LandingProblem, discover, discover_statistics, parse_landing_path, shown
 from cchc.staging import count_file_loads, dataset_fingerprint, stage_dataset, suite_parameters
-from cchc.warehouse.access import ensure_row_security
+from cchc.warehouse.bootstrap import refresh_reference
 from cchc.warehouse.connection import connect
-from cchc.warehouse.lineage import load_admin_unit_lineage
 from cchc.warehouse.migrations import migrate
 from cchc.warehouse.partitions import empty_partition, lock_quarter
-from cchc.warehouse.reference import load_admin_units, units_valid_on
+from cchc.warehouse.reference import units_valid_on
 from cchc.warehouse.sql_files import execute_file, fetch_all
 from cchc.warehouse.step_inputs import code_digest, fingerprint, inputs_up_to, record, recorded
 
@@ -83,11 +82,8 @@ def prepare_warehouse(ctx: RefreshContext) -> dict[str, Any]:
         applied = migrate(conn)
         audit.start_run(conn, ctx.run_id, str(ctx.quarter), ctx.trigger, ctx.held_by_process)
         with audit.task_record(conn, ctx.run_id, "prepare_warehouse") as summary:
-            summary["migrations_applied"] = applied
-            summary["admin_units_changed"] = load_admin_units(conn)
-            summary["lineage_changed"] = load_admin_unit_lineage(conn)
-            # New mart tables get the reader grants and the province filter, whoever migrated.
-            summary["row_security_applied_to"] = ensure_row_security(conn)
+            # The rest of bootstrap_warehouse, inside the task's record: a failure is the run's.
+            summary.update(migrations_applied=applied, **refresh_reference(conn))
             return summary
 
 
