@@ -7,6 +7,7 @@ DAG files import it at parse time, so Airflow is imported inside functions and n
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 from datetime import timedelta
@@ -119,23 +120,36 @@ def level_asset(level: str) -> Any:
 
 
 def warehouse_url_from_connection() -> str | None:
-    """URL of the Airflow connection `cchc_warehouse`, or None to fall back to WAREHOUSE_URL/embedded."""
-    from airflow.sdk import Connection
+    """URL of the Airflow connection `cchc_warehouse`, or None to fall back to WAREHOUSE_URL/embedded.
+
+    Read through the Postgres provider's hook, so the connection means here what it means to any
+    Postgres task: its extras are libpq parameters (sslmode, sslrootcert, connect_timeout, options, ...)
+    and travel in the URL's query, except the ones the hook keeps for itself (iam, cursor, ...)."""
+    from urllib.parse import quote, urlencode
+
+    from airflow.providers.postgres.hooks.postgres import PostgresHook
     from airflow.sdk.exceptions import AirflowNotFoundException
 
+    hook = PostgresHook(postgres_conn_id=WAREHOUSE_CONN_ID)
     try:
-        conn = Connection.get(WAREHOUSE_CONN_ID)
+        conn = hook.connection
     except AirflowNotFoundException:
         log.info("no Airflow connection %r: using WAREHOUSE_URL or the embedded warehouse", WAREHOUSE_CONN_ID)
         return None
-    from urllib.parse import quote
-
     credentials = quote(conn.login or "", safe="")
     if conn.password:
         credentials += ":" + quote(conn.password, safe="")
-    host = f"{credentials}@{conn.host}" if credentials else (conn.host or "")
+    # A socket folder is percent-encoded, an IPv6 address bracketed, as libpq's URIs want them.
+    address = f"[{conn.host}]" if conn.host and ":" in conn.host else quote(conn.host or "", safe="")
+    host = f"{credentials}@{address}" if credentials else address
     port = f":{conn.port}" if conn.port else ""
-    return f"postgresql://{host}{port}/{conn.schema or 'cchc'}"
+    extras = {
+        name: value if isinstance(value, str) else json.dumps(value)
+        for name, value in sorted(conn.extra_dejson.items())
+        if name not in hook.ignored_extra_options
+    }
+    query = f"?{urlencode(extras, quote_via=quote)}" if extras else ""
+    return f"postgresql://{host}{port}/{quote(conn.schema or 'cchc', safe='')}{query}"
 
 
 def quarter_of_run(context: dict[str, Any]) -> Quarter:

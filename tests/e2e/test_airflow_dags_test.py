@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -9,6 +10,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from psycopg.conninfo import conninfo_to_dict
 
 from cchc.generate.dossiers import generate_province
 from cchc.quarters import Quarter
@@ -133,7 +135,23 @@ def test_a_rejected_file_fails_the_run_after_loading_the_rest(airflow_env, wareh
 def test_ingest_dag_loads_each_file_of_its_level_in_a_mapped_task(airflow_env, warehouse_db, tmp_path, conn):
     landing = tmp_path / "landing"
     generate_province(landing, "87", [Quarter(2024, 2)], per_unit_quarter=5, districts=["868"])
-    env = {**airflow_env, "WAREHOUSE_URL": warehouse_db, "CCHC_LANDING": str(landing)}
+    # The warehouse as the Airflow connection cchc_warehouse, read by the Postgres provider's hook in the
+    # task, libpq extras and all; WAREHOUSE_URL names a port nothing listens on, so only the connection works.
+    warehouse = conninfo_to_dict(warehouse_db)
+    connection = {
+        "conn_type": "postgres",
+        "host": warehouse.get("host", ""),
+        "port": int(warehouse.get("port") or 5432),
+        "login": warehouse.get("user", ""),
+        "schema": warehouse["dbname"],
+        "extra": {"connect_timeout": 10, "sslmode": "disable"},
+    }
+    env = {
+        **airflow_env,
+        "AIRFLOW_CONN_CCHC_WAREHOUSE": json.dumps(connection),
+        "WAREHOUSE_URL": "postgresql://nobody@127.0.0.1:1/cchc",
+        "CCHC_LANDING": str(landing),
+    }
 
     result = dags_test(env, "2024-07-01", dag_id="cchc_ingest_commune")
     output = result.stdout + result.stderr

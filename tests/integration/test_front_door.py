@@ -96,6 +96,28 @@ def test_the_warehouse_is_looked_up_in_the_readmes_order(tmp_path: Path) -> None
         connection,
         "the Airflow connection cchc_warehouse",
     ]
+    # Its extras are libpq parameters and stay with it (Airflow reads a URL's query as extras; JSON too);
+    # the ones the Postgres hook keeps for itself do not reach libpq.
+    with_tls = "postgresql://loader:secret@db.so-noivu.example:5432/cchc?sslmode=verify-full&connect_timeout=7"
+    assert _lookup(AIRFLOW_CONN_CCHC_WAREHOUSE=with_tls)[0] == (
+        "postgresql://loader:secret@db.so-noivu.example:5432/cchc?connect_timeout=7&sslmode=verify-full"
+    )
+    as_json = (
+        '{"conn_type": "postgres", "host": "db", "login": "loader", "password": "p@ss", "schema": "cchc",'
+        ' "extra": {"sslmode": "require", "sslrootcert": "/etc/ssl/so-noivu.pem", "cursor": "dictcursor"}}'
+    )
+    url = _lookup(AIRFLOW_CONN_CCHC_WAREHOUSE=as_json)[0]
+    assert url == "postgresql://loader:p%40ss@db/cchc?sslmode=require&sslrootcert=%2Fetc%2Fssl%2Fso-noivu.pem"
+    from psycopg.conninfo import conninfo_to_dict
+
+    assert conninfo_to_dict(url) == {
+        "host": "db",
+        "user": "loader",
+        "password": "p@ss",
+        "dbname": "cchc",
+        "sslmode": "require",
+        "sslrootcert": "/etc/ssl/so-noivu.pem",
+    }
     # 2. WAREHOUSE_URL when there is no connection.
     assert _lookup(WAREHOUSE_URL=env_url) == [env_url, "WAREHOUSE_URL"]
     # 3. The embedded server in CCHC_WAREHOUSE_DIR, started on demand, when neither is set.
