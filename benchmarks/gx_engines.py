@@ -26,7 +26,7 @@ from cchc.config import LOCAL_TZ
 from cchc.quality.expectations import load_suite
 from cchc.quarters import Quarter
 from cchc.sources.datasets import DATASETS
-from cchc.staging import DEFAULT_CHUNK_ROWS, suite_parameters
+from cchc.staging import chunk_rows, suite_parameters
 from cchc.warehouse.connection import connect, warehouse_url, with_database
 
 SUITE = "staging.dossiers"
@@ -81,11 +81,11 @@ def on_pandas(url: str, quarter: Quarter, expectations: list[dict[str, Any]], pa
         files = conn.execute(
             f"select file_id, count(*) from {TABLE} where quarter = %s group by 1 order by 1", (str(quarter),)
         ).fetchall()
-        chunks, current, size = [], [], 0
+        chunks, current, size, limit = [], [], 0, chunk_rows()
         for file_id, count in files:
             current.append(file_id)
             size += count
-            if size >= DEFAULT_CHUNK_ROWS:
+            if size >= limit:
                 chunks.append(current)
                 current, size = [], 0
         chunks += [current] if current else []
