@@ -4,7 +4,7 @@ SHELL := /bin/bash
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(CURDIR)/$(VENV)/bin
-STAMP := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt | sha256sum | cut -c1-12)
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml sample_data/pyproject.toml constraints.txt | sha256sum | cut -c1-12)
 
 # The Airflow settings every way of running Airflow here shares (docker-compose.yaml reads them too).
 include airflow.env
@@ -26,11 +26,11 @@ DEMO_EARLIER_QUARTERS ?= 2023Q4 2024Q1
 
 .PHONY: install demo test test-random test-each-module test-unit lint bench fuzz airflow-db airflow airflow-stop chromium clean
 
-$(STAMP): pyproject.toml constraints.txt
+$(STAMP): pyproject.toml sample_data/pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Python 3.11 is required")'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check --upgrade pip==25.3
-	$(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
+	$(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]' -e sample_data
 	rm -f $(VENV)/.installed-* && touch $@
 
 install: $(STAMP)
@@ -40,7 +40,7 @@ airflow-db: install
 	airflow db migrate > $(AIRFLOW_HOME)/db-migrate.log 2>&1 || { tail -n 30 $(AIRFLOW_HOME)/db-migrate.log; exit 1; }
 
 demo: install airflow-db
-	cchc generate --province $(DEMO_PROVINCE) --from $(DEMO_FROM) --to $(DEMO_TO) --formats realistic
+	cchc-sample --province $(DEMO_PROVINCE) --from $(DEMO_FROM) --to $(DEMO_TO) --formats realistic
 	@mkdir -p data
 	@for quarter in $(DEMO_EARLIER_QUARTERS); do \
 		echo "cchc refresh --quarter $$quarter > data/refresh-$$quarter.log"; \

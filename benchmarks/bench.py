@@ -36,9 +36,11 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from cchc_sample.dossiers import HEADERS
+from cchc_sample.province import generate_province
+from cchc_sample.units import communes_of, districts_of
+
 from cchc.config import PROJECT_ROOT
-from cchc.generate.dossiers import HEADERS, generate_province
-from cchc.generate.units import communes_of, districts_of
 from cchc.quarters import Quarter
 from cchc.sources.datasets import DATASETS
 

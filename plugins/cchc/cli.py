@@ -1,4 +1,4 @@
-"""The `cchc` command: refresh a quarter, show it, generate sample data, find the warehouse.
+"""The `cchc` command: refresh a quarter, show it, report on it, find the warehouse.
 
 Exit codes: 0 done; 1 the command ran and found a problem (a refresh that failed its checks, a quarter
 whose last run failed, nothing to show); 2 wrong usage; 3 the warehouse cannot be reached; 4 an input
@@ -16,8 +16,7 @@ from pathlib import Path
 
 from cchc import settings
 from cchc.config import landing_dir
-from cchc.quarters import Quarter, quarter_range
-from cchc.sources.datasets import DATASETS
+from cchc.quarters import Quarter
 
 EXIT_PROBLEM, EXIT_USAGE, EXIT_WAREHOUSE, EXIT_INPUT = 1, 2, 3, 4
 log = logging.getLogger("cchc")
@@ -230,37 +229,6 @@ def cmd_serve_warehouse(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_generate(args: argparse.Namespace) -> int:
-    landing = Path(args.landing) if args.landing else landing_dir()
-    if args.scenario:
-        from cchc.generate.scenarios import write_scenario
-
-        try:
-            print(write_scenario(args.scenario, landing))
-        except KeyError as error:
-            raise InputMissing(error.args[0]) from None
-        return 0
-    from cchc.generate.dossiers import generate_province
-
-    quarters = quarter_range(args.first, args.last or args.first)
-    from cchc.generate.units import load_units
-
-    if args.province not in {unit.code for unit in load_units() if unit.level == "province"}:
-        raise InputMissing(f"no province {args.province!r} in the admin-unit reference (two digits, e.g. 87)")
-    summary = generate_province(
-        landing,
-        args.province,
-        quarters,
-        per_unit_quarter=args.per_unit,
-        seed=args.seed,
-        districts=args.district or None,
-        formats=args.formats,
-        datasets=tuple(args.dataset) if args.dataset else None,
-    )
-    print(summary)
-    return 0
-
-
 def cmd_reader_access(args: argparse.Namespace) -> int:
     """grant-reader and revoke-reader: staff logins that read schema mart for their provinces only."""
 
@@ -447,26 +415,6 @@ def build_parser() -> argparse.ArgumentParser:
     fetch.add_argument("--province", help="fetch every unit of --level in this province instead")
     fetch.add_argument("--landing", help="landing zone (default: $CCHC_LANDING or data/landing)")
     fetch.set_defaults(func=cmd_fetch_portal)
-
-    gen = sub.add_parser("generate", help="write sample exports into the landing zone")
-    gen.add_argument("--province", default="87", help="two-digit province code (default 87, Đồng Tháp)")
-    gen.add_argument("--from", dest="first", type=_quarter, default=Quarter(2024, 1))
-    gen.add_argument("--to", dest="last", type=_quarter)
-    gen.add_argument("--district", action="append", help="limit to these district codes (repeatable)")
-    gen.add_argument("--per-unit", type=int, default=40, help="new dossiers per unit and quarter")
-    gen.add_argument("--seed", type=int, default=20240101)
-    gen.add_argument(
-        "--formats",
-        choices=("mixed", "realistic", "csv"),
-        default="mixed",
-        help="mixed: each desk exports as its software does (UTF-8, Windows-1258, TCVN3, VNI, xlsx...); "
-        "realistic: about half the desks in the forms of real exports (.xls, HTML saved as .xls, UTF-16 text, the "
-        "portal's sync fields, title and total rows, serial dates); csv: UTF-8",
-    )
-    gen.add_argument("--dataset", action="append", choices=sorted(DATASETS), help="only these datasets (repeatable)")
-    gen.add_argument("--scenario", help="write a named scenario reproducing a seed article instead")
-    gen.add_argument("--landing", help="landing zone (default: $CCHC_LANDING or data/landing)")
-    gen.set_defaults(func=cmd_generate)
 
     grant = sub.add_parser(
         "grant-reader",

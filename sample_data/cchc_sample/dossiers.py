@@ -2,7 +2,7 @@
 
 Each one-stop desk (a commune, or a district before the 2025 reform) gets one file per quarter,
 `<level>/<unit_code>/<YYYYQn>/dossiers.csv` (or `.xlsx`, in the file format of the desk's software:
-see `cchc.generate.formats`), shaped like an export of that software: Vietnamese headers,
+see `cchc_sample.formats`), shaped like an export of that software: Vietnamese headers,
 `dd/mm/yyyy HH:MM` local (Asia/Ho_Chi_Minh) times, one row per dossier.
 
 File contract: the file of quarter Q holds every dossier received in Q plus every dossier received
@@ -16,13 +16,12 @@ same whatever other units or quarters are generated alongside. A dossier is reso
 `MAX_LIFECYCLE_DAYS` after receipt, so the carried-over dossiers of a quarter come from the two
 quarters before it, which are replayed (not written) when they were not requested.
 
-Procedures come from the reference catalogue (`cchc.generate.catalogue`): real field names and
+Procedures come from the reference catalogue (`cchc_sample.catalogue`): real field names and
 procedure titles, illustrative codes and limits. Volumes, channel shares and outcome rates are invented
 to look like published provincial figures (online share rising from about 10% in 2020 to 60% in 2025,
 a few percent late).
 
-`generate_province` and `GenerationSummary` live in `cchc.generate.province` and are importable from
-here as well.
+Whole provinces are written by `cchc_sample.province.generate_province`, which uses this module.
 """
 
 from __future__ import annotations
@@ -37,11 +36,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from types import TracebackType
-from typing import Any
 
-from cchc.generate.catalogue import Procedure, core_catalogue, desk_catalogue
-from cchc.generate.units import AdminUnit
 from cchc.quarters import Quarter
+from cchc_sample.catalogue import Procedure, core_catalogue, desk_catalogue
+from cchc_sample.units import AdminUnit
 
 HEADERS = (
     "Mã hồ sơ",
@@ -384,12 +382,3 @@ def received_in(
             supplements = draw_supplements(rng, procedure)
             outcome = draw_outcome(rng, procedure)
             yield make_dossier(rng, unit, procedure, channel, received_at, sequence, supplements, outcome)
-
-
-def __getattr__(name: str) -> Any:
-    """`generate_province` and `GenerationSummary` (defined in `cchc.generate.province`) import from here too."""
-    if name in ("generate_province", "GenerationSummary"):
-        from cchc.generate import province
-
-        return getattr(province, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -24,8 +24,8 @@ from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
 
-from cchc.generate.dossiers import DATETIME_FORMAT, derive_seed
 from cchc.sources.datasets import DatasetSpec
+from cchc_sample.dossiers import DATETIME_FORMAT, derive_seed
 
 DATE_FORMAT = "%d/%m/%Y"
 MODES = ("mixed", "csv", "realistic")
@@ -45,7 +45,7 @@ class FileFormat:
     line_end: str = "\n"
     ascii_headers: bool = False  # headers without diacritics, as typed on a keyboard without Vietnamese input
     nfd: bool = False  # every text in decomposed form
-    real_form: str | None = None  # a form of `cchc.generate.real_exports`, which writes the whole file
+    real_form: str | None = None  # a form of `cchc_sample.real_exports`, which writes the whole file
 
 
 CSV_UTF8 = FileFormat("csv-utf8", "csv")
@@ -76,7 +76,7 @@ COMMUNE_FORMATS: tuple[tuple[FileFormat, int], ...] = (
 DISTRICT_FORMATS: tuple[tuple[FileFormat, int], ...] = ((CSV_UTF8, 60), (CSV_UTF8_BOM, 15), (XLSX, 25))
 
 # "realistic" mode: half the desks write one of the forms of real exports (see
-# `cchc.generate.real_exports`: .xls, HTML saved as .xls, UTF-16 text, the portal's sync fields, a CSV
+# `cchc_sample.real_exports`: .xls, HTML saved as .xls, UTF-16 text, the portal's sync fields, a CSV
 # with title and total rows, serial dates), the other half what "mixed" gives them. Forms go by the unit
 # code modulo twice their number, so that a district's communes (codes a few apart) cover every form.
 REAL_FORMS = {
@@ -219,7 +219,7 @@ def write_table(
             yield row
 
     if file_format.extension == "xlsx":
-        from cchc.sources.excel_writer import write_table_xlsx
+        from cchc_sample.excel_files import write_table_xlsx
 
         return path, write_table_xlsx(path, list(headers), checked(), title=title)
     encode = _encoder(file_format)

@@ -20,9 +20,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
-from cchc.generate.dossiers import ONLINE, Dossier, landing_path
-from cchc.generate.units import AdminUnit
 from cchc.quarters import Quarter
+from cchc_sample.dossiers import ONLINE, Dossier, landing_path
+from cchc_sample.units import AdminUnit
 
 REPORT_FILE = "one_stop_report.xlsx"
 # Positions of the counted figures; totals are derived from them.
@@ -135,14 +135,14 @@ class ReportBook:
 
 def reporting_unit_name(unit: AdminUnit) -> str:
     """'Huyện Hồng Ngự' -> 'Ủy ban nhân dân huyện Hồng Ngự'; post-reform province names lack 'Tỉnh'."""
-    from cchc.sources.excel_writer import reporting_unit_title
+    from cchc.reports.excel_writer import reporting_unit_title
 
     return reporting_unit_title(unit.name, unit.level)
 
 
 def desk_label(district: AdminUnit) -> str:
     """Row label of a district's own desk on its form."""
-    from cchc.sources.excel_writer import desk_row_label
+    from cchc.reports.excel_writer import desk_row_label
 
     return desk_row_label(district.name)
 
@@ -156,7 +156,7 @@ def write_report(
     numbers_as_text: bool = False,
 ) -> Path:
     """Write `<level>/<code>/<Q>/one_stop_report.xlsx` for the reporting unit."""
-    from cchc.sources.excel_writer import write_ii06a_workbook
+    from cchc_sample.excel_files import write_ii06a_workbook
 
     start, end = report_period(quarter)
     path = landing_path(landing, reporter.level, reporter.code, quarter, REPORT_FILE)

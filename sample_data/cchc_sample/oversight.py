@@ -22,12 +22,12 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
 
-from cchc.generate.catalogue import FULL_ONLINE, NOT_ONLINE, PARTIAL_ONLINE, CatalogueEntry, load_catalogue
-from cchc.generate.dossiers import NO, YES, derive_seed, is_working_day, next_working_day
-from cchc.generate.formats import Cell, headers_for
-from cchc.generate.units import AdminUnit, communes_of
 from cchc.quarters import Quarter
 from cchc.sources.datasets import INSPECTIONS, PAR_INDEX, PLANS, PROCEDURES
+from cchc_sample.catalogue import FULL_ONLINE, NOT_ONLINE, PARTIAL_ONLINE, CatalogueEntry, load_catalogue
+from cchc_sample.dossiers import NO, YES, derive_seed, is_working_day, next_working_day
+from cchc_sample.formats import Cell, headers_for
+from cchc_sample.units import AdminUnit, communes_of
 
 INSPECTIONS_STEM, PLANS_STEM, PAR_INDEX_STEM = "inspections", "plans", "par_index"
 INSPECTION_HEADERS = headers_for(INSPECTIONS)

@@ -1,6 +1,6 @@
 """A whole province's landing zone: every dataset of every unit for the quarters asked for.
 
-- `dossiers`: every commune and district desk, every quarter (see `cchc.generate.dossiers`);
+- `dossiers`: every commune and district desk, every quarter (see `cchc_sample.dossiers`);
 - `one_stop_report` (Biểu II.06a, .xlsx): every district (a row per commune and one for its own desk)
   and the province (a row per district, or per commune after the 2025 reform), every quarter;
 - `surveys`: every commune, every quarter; `plans`: every commune, in Q1;
@@ -9,7 +9,7 @@
 - `par_index`: every district (itself and its communes) and the province (itself, and its communes
   after the reform), in Q4.
 
-In "mixed" mode each desk exports its dossiers in its own vendor's format (`cchc.generate.formats`) and
+In "mixed" mode each desk exports its dossiers in its own vendor's format (`cchc_sample.formats`) and
 the procedures come from the full reference catalogue; "csv" mode writes plain UTF-8 CSV from the
 compact core catalogue, and its `dossiers` files are the stable reference output other tests pin.
 The other datasets are UTF-8 CSV in both modes (the II.06a form is always a workbook).
@@ -28,8 +28,9 @@ from datetime import datetime, time
 from itertools import chain
 from pathlib import Path
 
-from cchc.generate.catalogue import Procedure, core_catalogue, full_catalogue
-from cchc.generate.dossiers import (
+from cchc.quarters import Quarter, quarter_range
+from cchc_sample.catalogue import Procedure, core_catalogue, full_catalogue
+from cchc_sample.dossiers import (
     HEADERS,
     LOOKBACK_QUARTERS,
     Dossier,
@@ -37,9 +38,9 @@ from cchc.generate.dossiers import (
     derive_seed,
     received_in,
 )
-from cchc.generate.formats import MODES, Cell, FileFormat, format_for, write_table
-from cchc.generate.one_stop_report import Figures, ReportBook, desk_label, write_report
-from cchc.generate.oversight import (
+from cchc_sample.formats import MODES, Cell, FileFormat, format_for, write_table
+from cchc_sample.one_stop_report import Figures, ReportBook, desk_label, write_report
+from cchc_sample.oversight import (
     INSPECTION_HEADERS,
     INSPECTIONS_STEM,
     PAR_INDEX_HEADERS,
@@ -54,11 +55,10 @@ from cchc.generate.oversight import (
     plan_rows,
     procedure_rows,
 )
-from cchc.generate.real_exports import write_real_export
-from cchc.generate.surveys import HEADERS as SURVEY_HEADERS
-from cchc.generate.surveys import SURVEYS_STEM, survey_rows
-from cchc.generate.units import AdminUnit, communes_of, districts_of, find_unit, merge_renames
-from cchc.quarters import Quarter, quarter_range
+from cchc_sample.real_exports import write_real_export
+from cchc_sample.surveys import HEADERS as SURVEY_HEADERS
+from cchc_sample.surveys import SURVEYS_STEM, survey_rows
+from cchc_sample.units import AdminUnit, communes_of, districts_of, find_unit, merge_renames
 
 ALL_DATASETS = ("dossiers", "one_stop_report", "surveys", "inspections", "plans", "procedures", "par_index")
 CATALOGUES = ("core", "full")

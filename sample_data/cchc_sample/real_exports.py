@@ -1,4 +1,4 @@
-"""Dossier exports in the forms real one-stop systems write them, for `cchc generate --formats realistic`.
+"""Dossier exports in the forms real one-stop systems write them, for `cchc-sample --formats realistic`.
 
 Each form carries the quirks of one kind of real export, so the demo, the tests and the benchmark meet
 them on every run; each holds exactly the dossiers a plain CSV of the same desk and quarter holds, so a
@@ -35,9 +35,9 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from cchc.generate.dossiers import DIRECT, NO, ONLINE, POSTAL, YES, Dossier
-from cchc.generate.units import AdminUnit
 from cchc.quarters import Quarter
+from cchc_sample.dossiers import DIRECT, NO, ONLINE, POSTAL, YES, Dossier
+from cchc_sample.units import AdminUnit
 
 STEM = "dossiers"
 # The ten columns of a plain export, under their usual Vietnamese headers.
@@ -245,7 +245,7 @@ def _csv_titled(folder: Path, unit: AdminUnit, quarter: Quarter, dossiers: Itera
 
 
 def _xlsx_serial(folder: Path, unit: AdminUnit, quarter: Quarter, dossiers: Iterable[Dossier], as_of: datetime) -> int:
-    from cchc.sources.excel_writer import write_table_xlsx
+    from cchc_sample.excel_files import write_table_xlsx
 
     headers = PLAIN_HEADERS
 

@@ -18,8 +18,9 @@ from datetime import date, datetime, time, timedelta
 from itertools import chain
 from pathlib import Path
 
-from cchc.generate.catalogue import NOT_ONLINE, CatalogueEntry, Procedure, full_catalogue, load_catalogue
-from cchc.generate.dossiers import (
+from cchc.quarters import Quarter, quarter_range
+from cchc_sample.catalogue import NOT_ONLINE, CatalogueEntry, Procedure, full_catalogue, load_catalogue
+from cchc_sample.dossiers import (
     DIRECT,
     ONLINE,
     POSTAL,
@@ -40,8 +41,8 @@ from cchc.generate.dossiers import (
     make_dossier,
     online_share,
 )
-from cchc.generate.formats import Cell, write_table
-from cchc.generate.oversight import (
+from cchc_sample.formats import Cell, write_table
+from cchc_sample.oversight import (
     DIRECTIVE_CRITERIA,
     INSPECTION_HEADERS,
     INSPECTIONS_STEM,
@@ -51,8 +52,7 @@ from cchc.generate.oversight import (
     PROCEDURES_STEM,
     online_level_label,
 )
-from cchc.generate.units import AdminUnit, communes_of, find_unit
-from cchc.quarters import Quarter, quarter_range
+from cchc_sample.units import AdminUnit, communes_of, find_unit
 
 
 @dataclass(frozen=True)

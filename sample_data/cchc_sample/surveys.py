@@ -14,12 +14,12 @@ import random
 from collections.abc import Iterator, Sequence
 from datetime import date, timedelta
 
-from cchc.generate.catalogue import Procedure
-from cchc.generate.dossiers import NO, YES, derive_seed, is_working_day
-from cchc.generate.formats import Cell, headers_for
-from cchc.generate.units import AdminUnit
 from cchc.quarters import Quarter
 from cchc.sources.datasets import SURVEYS
+from cchc_sample.catalogue import Procedure
+from cchc_sample.dossiers import NO, YES, derive_seed, is_working_day
+from cchc_sample.formats import Cell, headers_for
+from cchc_sample.units import AdminUnit
 
 SURVEYS_STEM = "surveys"
 HEADERS = headers_for(SURVEYS)

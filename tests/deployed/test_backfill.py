@@ -21,9 +21,9 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from cchc_sample.province import generate_province
 
 from cchc.deploy.settings import environment
-from cchc.generate.province import generate_province
 from cchc.quarters import Quarter, quarter_range
 from tests.conftest import REPO_ROOT
 from tests.integration.helpers import refresh

@@ -22,10 +22,10 @@ from zoneinfo import ZoneInfo
 
 import psycopg
 import pytest
+from cchc_sample.province import generate_province
 
 from cchc.config import LOCAL_TZ
 from cchc.deploy.settings import LocalDeployment
-from cchc.generate.province import generate_province
 from cchc.quarters import Quarter
 from tests.conftest import REPO_ROOT
 from tests.integration.helpers import refresh

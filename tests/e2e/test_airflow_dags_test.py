@@ -10,9 +10,9 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from cchc_sample.province import generate_province
 from psycopg.conninfo import conninfo_to_dict
 
-from cchc.generate.dossiers import generate_province
 from cchc.quarters import Quarter
 from tests.conftest import REPO_ROOT
 from tests.support.recount import recount_export

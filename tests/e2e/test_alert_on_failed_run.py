@@ -8,8 +8,8 @@ import json
 from pathlib import Path
 
 import pytest
+from cchc_sample.province import generate_province
 
-from cchc.generate.province import generate_province
 from cchc.quarters import Quarter
 from tests.e2e.test_airflow_dags_test import airflow_env, dags_test  # noqa: F401 - airflow_env is a fixture
 from tests.integration.helpers import write_dossiers

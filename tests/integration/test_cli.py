@@ -50,8 +50,6 @@ def test_version() -> None:
         # Nothing listens on port 9 of this machine.
         (("show", "--quarter", "2024Q2"), 3, "error: cannot connect to the warehouse (WAREHOUSE_URL): "),
         (("refresh", "--quarter", "2024Q2", "--landing", "/nonexistent/landing"), 4, "error: the landing zone "),
-        (("generate", "--province", "99", "--landing", "/tmp/unused"), 4, "error: no province '99'"),
-        (("generate", "--scenario", "no-such", "--landing", "/tmp/unused"), 4, "error: unknown scenario 'no-such'"),
         (("refresh", "--quarter", "2024Q5"), 2, "argument --quarter: not a quarter: '2024Q5'"),
     ],
 )
@@ -62,6 +60,25 @@ def test_expected_failures_are_one_line_with_their_own_exit_code(args: tuple, co
     assert "not-the-password" not in done.stderr
     if code == 4 and args[0] == "refresh":
         assert "/nonexistent/landing (from --landing) is not a folder" in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--province", "99"), "error: no province '99'"),
+        (("--scenario", "no-such"), "error: unknown scenario 'no-such'"),
+    ],
+)
+def test_the_sample_command_names_what_is_not_there(args: tuple, message: str, tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "cchc_sample.cli", *args, "--landing", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 4, done.stderr
+    assert message in done.stderr and "Traceback" not in done.stderr
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_refresh_prints_a_line_per_step_or_json_and_quality_fails_with_the_run(

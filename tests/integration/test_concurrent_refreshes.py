@@ -13,8 +13,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from cchc_sample.province import generate_province
 
-from cchc.generate.province import generate_province
 from cchc.quarters import Quarter
 from cchc.warehouse.connection import connect
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from cchc_sample.province import generate_province
 
-from cchc.generate.dossiers import generate_province
 from cchc.quarters import Quarter
 from tests.integration.helpers import refresh
 from tests.support.measures import II06A_FIGURES

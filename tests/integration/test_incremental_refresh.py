@@ -15,9 +15,9 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from cchc_sample.province import generate_province
+from cchc_sample.units import districts_of
 
-from cchc.generate.province import generate_province
-from cchc.generate.units import districts_of
 from cchc.pipeline import RefreshContext, run_refresh
 from cchc.quarters import Quarter
 from cchc.warehouse.sql_files import fetch_all

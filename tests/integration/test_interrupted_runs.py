@@ -12,8 +12,8 @@ import time
 from pathlib import Path
 
 import pytest
+from cchc_sample.province import generate_province
 
-from cchc.generate.province import generate_province
 from cchc.pipeline import STEPS
 from cchc.quarters import Quarter
 from cchc.warehouse.connection import connect

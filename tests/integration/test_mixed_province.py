@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from cchc_sample.province import generate_province
 
-from cchc.generate.dossiers import generate_province
 from cchc.quarters import Quarter
 from tests.integration.helpers import refresh
 

@@ -9,9 +9,9 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import pytest
+from cchc_sample.province import generate_province
+from cchc_sample.scenarios import write_scenario
 
-from cchc.generate.dossiers import generate_province
-from cchc.generate.scenarios import write_scenario
 from cchc.pipeline import RefreshContext, build_core, build_marts
 from cchc.quality import audit
 from cchc.quarters import Quarter

@@ -1,6 +1,6 @@
 """A district's quarters in the forms of real exports give the same marts as their plain twin.
 
-`cchc generate --formats realistic` writes each desk's dossiers in one form of a real export (Excel
+`cchc-sample --formats realistic` writes each desk's dossiers in one form of a real export (Excel
 97-2003, an HTML table saved as .xls, UTF-16 "Unicode Text", the national portal's sync fields, a CSV
 with title and total rows, serial dates in .xlsx and in CSV) or a legacy encoding; `--formats csv`
 writes the very same dossiers as plain UTF-8 CSV. Every difference between the two is in the form:
@@ -17,8 +17,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from cchc_sample.province import GenerationSummary, generate_province
 
-from cchc.generate.province import GenerationSummary, generate_province
 from cchc.quarters import Quarter
 from cchc.warehouse.connection import connect
 from tests.integration.helpers import refresh

@@ -15,14 +15,14 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from cchc_sample.excel_files import write_ii06a_workbook
+from cchc_sample.province import generate_province
 from psycopg import sql
 
-from cchc.generate.dossiers import generate_province
 from cchc.pipeline import RefreshContext, reconcile
 from cchc.quality import audit
 from cchc.quality.reconciliation import Gap, reconciliation_gaps
 from cchc.quarters import Quarter
-from cchc.sources.excel_writer import write_ii06a_workbook
 from cchc.warehouse.access import grant_reader
 from cchc.warehouse.connection import connect
 from tests.integration.helpers import refresh, write_dossiers

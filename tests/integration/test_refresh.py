@@ -6,8 +6,8 @@ import shutil
 from datetime import date
 
 import pytest
+from cchc_sample.province import generate_province
 
-from cchc.generate.dossiers import generate_province
 from cchc.pipeline import RefreshFailed
 from cchc.quarters import Quarter
 from tests.conftest import FIXTURES

@@ -6,8 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from cchc_sample.province import generate_province
 
-from cchc.generate.province import generate_province
 from cchc.quarters import Quarter
 from tests.integration.helpers import refresh
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from cchc_sample.scenarios import write_scenario
 
-from cchc.generate.scenarios import write_scenario
 from tests.integration.helpers import refresh
 
 pytestmark = pytest.mark.integration

@@ -18,11 +18,11 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from cchc_sample.province import GenerationSummary, generate_province
 from psycopg import errors, sql
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 from psycopg.rows import dict_row
 
-from cchc.generate.province import GenerationSummary, generate_province
 from cchc.quarters import Quarter, quarter_range
 from cchc.warehouse.access import grant_reader
 from cchc.warehouse.connection import connect
@@ -276,7 +276,7 @@ def diffs(r: dict) -> dict[str, int]:
 
 
 def test_ii06a_generated_form_equals_the_rebuilt_one(db):
-    # The generator counts each form from the very dossiers it writes (cchc.generate.one_stop_report), so
+    # The generator counts each form from the very dossiers it writes (cchc_sample.one_stop_report), so
     # reported - rebuilt is 0 on every row, except where the warehouse lacks dossiers the form counted:
     # - 2024Q1, the first quarter loaded: its period starts on 15/12/2023, in 2023Q4, whose exports were
     #   never loaded, so the rebuild misses dossiers received or resolved in 15-31/12 and can only fall short;

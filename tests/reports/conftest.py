@@ -14,9 +14,9 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from cchc_sample.province import generate_province
 from psycopg import sql
 
-from cchc.generate.province import generate_province
 from cchc.quarters import Quarter
 from cchc.warehouse.access import grant_reader
 from cchc.warehouse.connection import connect, warehouse_url_as

@@ -10,12 +10,12 @@ from datetime import date, datetime, time
 from pathlib import Path
 
 import pytest
+from cchc_sample.excel_files import write_ii06a_workbook, write_table_xlsx
 from openpyxl import Workbook
 
 from cchc.sources.csv_reader import UnreadableFileError
 from cchc.sources.datasets import DOSSIERS, ONE_STOP_REPORT
 from cchc.sources.excel_reader import SkippedRow, cell_text, read_ii06a, read_table_xlsx
-from cchc.sources.excel_writer import write_ii06a_workbook, write_table_xlsx
 from tests.support.landing_files import assert_same_fixture
 
 pytestmark = pytest.mark.unit
@@ -506,7 +506,7 @@ def test_table_round_trip_with_title(tmp_path: Path) -> None:
 def test_writer_is_byte_identical_across_runs_and_processes(tmp_path: Path) -> None:
     script = (
         "import sys; from datetime import date; from pathlib import Path\n"
-        "from cchc.sources.excel_writer import write_ii06a_workbook, write_table_xlsx\n"
+        "from cchc_sample.excel_files import write_ii06a_workbook, write_table_xlsx\n"
         "out = Path(sys.argv[1])\n"
         "write_table_xlsx(out / 't.xlsx', ['Mã hồ sơ', 'Ngày'], [['1', date(2020, 1, 2)]], title='T')\n"
         "write_ii06a_workbook(out / 'f.xlsx', reporting_unit='X', period_label='Quý I năm 2020',\n"

@@ -12,10 +12,9 @@ from itertools import pairwise
 from pathlib import Path
 
 import pytest
-
-from cchc.generate.catalogue import LEVELS, ONLINE_LEVELS, core_catalogue, full_catalogue, load_catalogue
-from cchc.generate.dossiers import DIRECT, HEADERS, ONLINE, POSTAL, generate_province
-from cchc.generate.formats import (
+from cchc_sample.catalogue import LEVELS, ONLINE_LEVELS, core_catalogue, full_catalogue, load_catalogue
+from cchc_sample.dossiers import DIRECT, HEADERS, ONLINE, POSTAL
+from cchc_sample.formats import (
     COMMUNE_FORMATS,
     CSV_UTF8,
     FORMATS,
@@ -27,9 +26,11 @@ from cchc.generate.formats import (
     headers_for,
     write_table,
 )
-from cchc.generate.one_stop_report import report_period
-from cchc.generate.oversight import PROVINCE_AREAS
-from cchc.generate.units import communes_of, find_unit
+from cchc_sample.one_stop_report import report_period
+from cchc_sample.oversight import PROVINCE_AREAS
+from cchc_sample.province import generate_province
+from cchc_sample.units import communes_of, find_unit
+
 from cchc.quarters import Quarter, quarter_range
 from cchc.sources.datasets import DATASETS, DOSSIERS, PROCEDURES
 from cchc.sources.datasets import SURVEYS as SURVEYS_SPEC
@@ -93,11 +94,6 @@ def _file_format(path: Path) -> FileFormat:
         return XLSX
     level, code = path.parts[-4], path.parts[-3]
     return format_for(level, code) if path.stem == "dossiers" else CSV_UTF8
-
-
-def _needs_writers() -> None:
-    pytest.importorskip("cchc.sources.excel_writer")
-    pytest.importorskip("cchc.sources.legacy_encodings")
 
 
 # --- "csv" mode: the stable reference output -------------------------------------------------------
@@ -302,10 +298,6 @@ def test_format_assignment_is_stable_and_mixed():
 @pytest.mark.parametrize("name", sorted(FORMATS))
 def test_every_format_round_trips(tmp_path, name):
     file_format = FORMATS[name]
-    if file_format.extension == "xlsx":
-        pytest.importorskip("cchc.sources.excel_writer")
-    if file_format.encoding in ("tcvn3", "vni"):
-        pytest.importorskip("cchc.sources.legacy_encodings")
     received, due = datetime(2024, 1, 5, 9, 30), datetime(2024, 1, 5, 17, 0)
     first = ["H87.29971-240105-0001", "29971", "1.000101", "Hộ tịch", ONLINE, received, due, None, "Không", 0]
     received, due, resolved = datetime(2024, 1, 5, 14, 5), datetime(2024, 1, 19, 17, 0), datetime(2024, 1, 18, 10, 0)
@@ -340,7 +332,6 @@ def test_every_format_round_trips(tmp_path, name):
 
 @pytest.fixture(scope="module")
 def mixed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, object]:
-    _needs_writers()
     landing = tmp_path_factory.mktemp("mixed")
     return landing, generate_province(landing, **MIXED)
 
@@ -503,7 +494,6 @@ def test_ii06a_identities_and_sums(mixed):
 
 
 def test_ii06a_reconciles_with_the_dossier_files(tmp_path):
-    pytest.importorskip("cchc.sources.excel_writer")
     quarters = [Quarter(2024, 1), Quarter(2024, 2)]
     generate_province(
         tmp_path,
@@ -604,7 +594,6 @@ def test_datasets_limit_what_is_written(tmp_path):
 
 
 def test_after_the_reform_the_province_reports_per_commune(tmp_path):
-    pytest.importorskip("cchc.sources.excel_writer")
     summary = generate_province(
         tmp_path, "82", [Quarter(2025, 3)], per_unit_quarter=1, formats="csv", datasets=("one_stop_report",)
     )

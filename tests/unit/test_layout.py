@@ -75,3 +75,13 @@ def test_the_layout_check_sees_a_database_import(tmp_path):
     assert any(_is_database(name) for name in _imports(helper))
     raw_loader = PACKAGE / "raw" / "loader.py"
     assert any(_is_database(name) for name in _reached_from([raw_loader]))
+
+
+def test_the_pipeline_never_reaches_the_sample_generator():
+    """Sample data is not part of the product: `cchc` (what the Airflow image installs) works without it."""
+    modules = sorted(PACKAGE.rglob("*.py"))
+    reached = _reached_from(modules)
+    assert "cchc.quarters" in reached
+    assert {name for name in reached if name.split(".")[0] == "cchc_sample"} == set()
+    dockerignore = (PACKAGE.parents[1] / "docker" / "airflow.Dockerfile.dockerignore").read_text(encoding="utf-8")
+    assert "!plugins/" in dockerignore.splitlines() and "sample_data" not in dockerignore

@@ -9,9 +9,9 @@ from datetime import date, timedelta
 from itertools import pairwise
 
 import pytest
+from cchc_sample.units import communes_of, districts_of, find_unit, load_units, units_on
 
 from cchc.config import reference_dir
-from cchc.generate.units import communes_of, districts_of, find_unit, load_units, units_on
 from scripts.build_reference import LEVELS as SCRIPT_LEVELS
 from scripts.build_reference import Rename, UnitRow, apply_renames, check_structure, name_key
 

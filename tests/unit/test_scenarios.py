@@ -9,10 +9,10 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
+from cchc_sample.dossiers import HEADERS, ONLINE
+from cchc_sample.scenarios import SCENARIOS, write_scenario
+from cchc_sample.units import communes_of
 
-from cchc.generate.dossiers import HEADERS, ONLINE
-from cchc.generate.scenarios import SCENARIOS, write_scenario
-from cchc.generate.units import communes_of
 from cchc.sources.datasets import DATASETS
 from tests.support.landing_files import csv_rows as _rows
 from tests.support.landing_files import generated_datetime as _when

@@ -1,10 +1,10 @@
-"""Writing .xlsx files the way provincial systems and staff produce them, reproducibly.
+"""Writing .xlsx files reproducibly, and the Biểu II.06a form's layout.
 
-The sample-data generator lands Excel files beside CSV ones, and its output must not change from
-one run to the next: a changed byte would be a new file version to the raw loader and a spurious
-diff in the repository. openpyxl stamps the save time into docProps/core.xml and into every zip
-entry, so the workbook is written with fixed document properties and then repacked with fixed zip
-timestamps and attributes. For the same input, openpyxl and zlib versions the bytes are identical.
+The same figures must give the same bytes: a report sent twice must not differ, and sample exports
+must not turn into new file versions for the raw loader. openpyxl stamps the save time into
+docProps/core.xml and into every zip entry, so a workbook is written with fixed document properties
+and then repacked with fixed zip timestamps and attributes. For the same input, openpyxl and zlib
+versions the bytes are identical.
 """
 
 from __future__ import annotations
@@ -13,16 +13,14 @@ import io
 import os
 import tempfile
 import zipfile
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.datetime import CALENDAR_MAC_1904
 from openpyxl.writer.excel import ExcelWriter
 
 from cchc.sources.datasets import ONE_STOP_REPORT
@@ -66,7 +64,8 @@ _II06A_LEAVES = (
 _LAST_COLUMN = 13
 
 
-def _new_workbook(*, write_only: bool) -> Workbook:
+def empty_workbook(*, write_only: bool) -> Workbook:
+    """A workbook with fixed document properties (write-only streams its rows)."""
     workbook = Workbook(write_only=write_only)
     workbook.properties.creator = _CREATOR
     workbook.properties.lastModifiedBy = _CREATOR
@@ -90,7 +89,7 @@ def _with_dimension(part: bytes, reference: str) -> bytes:
     return part[:at] + f'<dimension ref="{reference}" />'.encode() + part[at:]
 
 
-def _save(workbook: Workbook, path: Path, dimensions: Mapping[str, str] | None = None) -> None:
+def save_reproducibly(workbook: Workbook, path: Path, dimensions: Mapping[str, str] | None = None) -> None:
     """Save with fixed zip metadata, atomically: a reader of the landing zone never sees half a file.
 
     `Workbook.save` would overwrite the modified date with the clock, so openpyxl's ExcelWriter is
@@ -128,71 +127,6 @@ def _save(workbook: Workbook, path: Path, dimensions: Mapping[str, str] | None =
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
-
-
-# --- plain tables ---------------------------------------------------------------------------------------
-
-
-def _width(values: Iterable[object]) -> float:
-    return min(60.0, max(10.0, *(len(str(value)) * 1.1 + 2 for value in values)))
-
-
-def write_table_xlsx(
-    path: Path,
-    headers: Sequence[str],
-    rows: Iterable[Sequence[object]],
-    *,
-    title: str | None = None,
-    dates_1904: bool = False,
-) -> int:
-    """Write one sheet: an optional title row and a blank row, the header, then `rows`; return rows written.
-
-    Rows are streamed (openpyxl write-only mode), so a generator of 100k dossiers never sits in
-    memory. Dates and naive date-times are stored as real Excel dates shown dd/mm/yyyy [hh:mm], as
-    one-stop software exports them; strings, numbers, booleans and None are stored as they are.
-    `dates_1904` marks the workbook as using the 1904 date system (Excel for Mac's old default).
-    """
-    path = Path(path)
-    workbook = _new_workbook(write_only=True)
-    if dates_1904:
-        workbook.epoch = CALENDAR_MAC_1904
-    sheet = workbook.create_sheet("Sheet1")
-    for index, header in enumerate(headers, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = _width([header, "00/00/0000 00:00"])
-    bold = Font(bold=True)
-    if title is not None:
-        cell = WriteOnlyCell(sheet, title)
-        cell.font = Font(bold=True, size=13)
-        sheet.append([cell])
-        sheet.append([])
-    header_cells = []
-    for header in headers:
-        cell = WriteOnlyCell(sheet, header)
-        cell.font = bold
-        header_cells.append(cell)
-    sheet.append(header_cells)
-    written = 0
-    width = len(headers)
-    for row in rows:
-        cells = [_table_cell(sheet, value) for value in row]
-        sheet.append(cells)
-        written += 1
-        width = max(width, len(cells))
-    last_row = (3 if title is not None else 1) + written
-    _save(workbook, path, {"xl/worksheets/sheet1.xml": f"A1:{get_column_letter(max(width, 1))}{last_row}"})
-    return written
-
-
-def _table_cell(sheet: object, value: object) -> object:
-    if isinstance(value, datetime):
-        cell = WriteOnlyCell(sheet, value)
-        cell.number_format = DATETIME_FORMAT
-        return cell
-    if isinstance(value, date):
-        cell = WriteOnlyCell(sheet, value)
-        cell.number_format = DATE_FORMAT
-        return cell
-    return value
 
 
 # --- Biểu II.06a ------------------------------------------------------------------------------------------
@@ -241,38 +175,14 @@ def _period_line(period_label: str, period_start: date | None, period_end: date 
     return line
 
 
-def write_ii06a_workbook(
-    path: Path,
-    *,
-    reporting_unit: str,
-    period_label: str,
-    period_start: date | None,
-    period_end: date | None,
-    rows: Sequence[Mapping[str, object]],
-    numbers_as_text: bool = False,
-) -> None:
-    """Write a Biểu II.06a/VPCP/KSTT sheet laid out as staff fill it in Excel (see `fill_ii06a_sheet`)."""
-    workbook = new_workbook()
-    fill_ii06a_sheet(
-        workbook.active,
-        reporting_unit=reporting_unit,
-        period_label=period_label,
-        period_start=period_start,
-        period_end=period_end,
-        rows=rows,
-        numbers_as_text=numbers_as_text,
-    )
-    save_workbook(workbook, Path(path))
-
-
 def new_workbook() -> Workbook:
     """A workbook with fixed document properties, to fill and pass to `save_workbook`."""
-    return _new_workbook(write_only=False)
+    return empty_workbook(write_only=False)
 
 
 def save_workbook(workbook: Workbook, path: Path) -> None:
-    """Save atomically with fixed zip metadata (see `_save`)."""
-    _save(workbook, Path(path))
+    """Save atomically with fixed zip metadata (see `save_reproducibly`)."""
+    save_reproducibly(workbook, Path(path))
 
 
 def fill_ii06a_sheet(

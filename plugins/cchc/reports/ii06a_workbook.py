@@ -19,6 +19,14 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from cchc.reports.data import NoFormFigures, Report
+from cchc.reports.excel_writer import (
+    COUNT_COLUMNS,
+    desk_row_label,
+    fill_ii06a_sheet,
+    new_workbook,
+    reporting_unit_title,
+    save_workbook,
+)
 from cchc.reports.formats import (
     EXCEL_INTEGER,
     HEADER_ALIGNMENT,
@@ -27,14 +35,6 @@ from cchc.reports.formats import (
     THIN_BOX,
     put_number,
     put_text,
-)
-from cchc.sources.excel_writer import (
-    COUNT_COLUMNS,
-    desk_row_label,
-    fill_ii06a_sheet,
-    new_workbook,
-    reporting_unit_title,
-    save_workbook,
 )
 
 COLUMN_NUMBERS = {name: number for number, name in enumerate(COUNT_COLUMNS, start=3)}
