@@ -16,7 +16,7 @@ from cchc.quarters import Quarter
 from cchc.reports.data import load_report
 from cchc.reports.excel_writer import COUNT_COLUMNS
 from cchc.reports.ii06a_workbook import write_ii06a_report
-from cchc.sources.excel_reader import read_ii06a
+from cchc.sources.ii06a_reader import read_ii06a
 from cchc.warehouse.connection import connect
 from tests.integration.helpers import refresh, write_dossiers
 

@@ -15,7 +15,9 @@ from openpyxl import Workbook
 
 from cchc.sources.csv_reader import UnreadableFileError
 from cchc.sources.datasets import DOSSIERS, ONE_STOP_REPORT
-from cchc.sources.excel_reader import SkippedRow, cell_text, read_ii06a, read_table_xlsx
+from cchc.sources.excel_tables import read_table_xlsx
+from cchc.sources.ii06a_reader import SkippedRow, read_ii06a
+from cchc.sources.xlsx_files import cell_text
 from tests.support.landing_files import assert_same_fixture
 
 pytestmark = pytest.mark.unit
@@ -571,7 +573,7 @@ def test_cell_text(value: object, number_format: str | None, text: str) -> None:
     ],
 )
 def test_numbers_in_a_date_column_are_serial_dates_of_the_workbook(value, kind, epoch, text) -> None:
-    from cchc.sources.excel_reader import _value_text
+    from cchc.sources.excel_tables import _value_text
 
     assert _value_text(value, "General", kind, epoch) == text
 

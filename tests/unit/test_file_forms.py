@@ -12,7 +12,7 @@ from openpyxl import Workbook
 
 from cchc.sources.csv_reader import UnreadableFileError
 from cchc.sources.datasets import DOSSIERS
-from cchc.sources.excel_reader import read_table_xlsx
+from cchc.sources.excel_tables import read_table_xlsx
 from cchc.sources.file_forms import detect_form
 from cchc.sources.workbooks import read_html_tables
 

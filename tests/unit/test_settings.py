@@ -115,7 +115,7 @@ def test_a_wrong_value_is_refused_by_name(monkeypatch, name, value, message):
     from cchc.deploy.settings import from_environment
     from cchc.indicators import online_target
     from cchc.pipeline import allow_empty_quarter, max_quarantined_rows
-    from cchc.sources.excel_reader import max_workbook_bytes
+    from cchc.sources.xlsx_files import max_workbook_bytes
     from cchc.staging import chunk_rows
 
     readers = {

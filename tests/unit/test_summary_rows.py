@@ -11,7 +11,7 @@ from openpyxl import Workbook
 from cchc.raw.csv_bulk import NotPlainCsv, _payloads, copy_plain_csv
 from cchc.sources.csv_reader import read_csv
 from cchc.sources.datasets import DOSSIERS
-from cchc.sources.excel_reader import read_table_xlsx
+from cchc.sources.excel_tables import read_table_xlsx
 from cchc.sources.summary_rows import TrailingSummaries, summary_row
 
 pytestmark = pytest.mark.unit

@@ -4,7 +4,7 @@ Sheet "II.06a" is the form as a district or province office sends it upward, fil
 rebuilt from the dossiers of the quarter's Decree 09/2019 period (mart.unit_quarter_ii06a): one row
 per unit directly under the reporting unit (that unit and everything under it), the unit's own
 one-stop desk, the total, and the signature block. Its layout is the one the project's II.06a reader
-reads (cchc.sources.excel_reader.read_ii06a), so a compiled form loads back to the same figures.
+reads (cchc.sources.ii06a_reader.read_ii06a), so a compiled form loads back to the same figures.
 
 Sheet "Đối chiếu" sets what the unit itself reported on its form for the quarter beside the same
 figures rebuilt and the differences (mart.one_stop_report_ii06a), where it sent one.

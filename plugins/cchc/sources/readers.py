@@ -27,7 +27,8 @@ def open_source(item: LandingFile, spec: DatasetSpec) -> Any:
         from cchc.sources.json_reader import read_json
 
         return read_json(item.path, spec)
-    from cchc.sources.excel_reader import read_ii06a, read_table_xlsx
+    from cchc.sources.excel_tables import read_table_xlsx
+    from cchc.sources.ii06a_reader import read_ii06a
 
     return read_ii06a(item.path) if spec.name == "one_stop_report" else read_table_xlsx(item.path, spec)
 

@@ -1,51 +1,25 @@
-"""Reading landing-zone Excel workbooks (.xlsx) into the same rows the CSV reader gives.
-
-Two shapes arrive as .xlsx:
-  - plain tables exported by one-stop software (`dossiers.xlsx`): a header row, perhaps under a few
-    title rows, then one record per row. `read_table_xlsx` streams them in openpyxl's read-only mode,
-    so a 100k-row export is never held in memory.
-  - Biểu II.06a/VPCP/KSTT as district and provincial staff fill it by hand: title rows, the reporting
-    unit and period, a merged two- or three-level header, often a column-number row (1)...(13), one
-    row per unit or field, a total row and a signature block. `read_ii06a` loads the sheet whole
-    (it is small and merged cells are only visible outside read-only mode) and finds the form's
-    columns by their numbers, else by the header text above them.
-
-Every value comes out as the text a person sees in Excel, so staging types Excel and CSV alike:
-numbers without a spurious '.0' ('10407'), non-integers with the Vietnamese decimal comma ('12,5'),
-percent-formatted cells as '94%', dates as 'dd/mm/yyyy' and date-times as 'dd/mm/yyyy HH:MM'. Codes
-that Excel turned into numbers come out without their leading zeros; padding them is staging's job.
+"""Biểu II.06a/VPCP/KSTT as district and provincial staff fill it by hand, in .xlsx, .xls or HTML: title
+rows, the reporting unit and period, a merged two- or three-level header, often a column-number row
+(1)...(13), one row per unit or field, a total row and a signature block. `read_ii06a` loads the sheet
+whole (it is small, and merged cells are only visible outside read-only mode) and finds the form's
+columns by their numbers, else by the header text above them.
 """
 
 from __future__ import annotations
 
-import math
 import re
-import warnings
-import zipfile
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
-from decimal import Decimal
+from datetime import date
 from pathlib import Path
 from typing import Any
 
-from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.datetime import from_excel
-from openpyxl.workbook.workbook import Workbook
 
-from cchc import settings
 from cchc.sources.csv_reader import MalformedRowError, UnreadableFileError
-from cchc.sources.datasets import ONE_STOP_REPORT, Column, DatasetSpec
-from cchc.sources.file_forms import detect_form
-from cchc.sources.header_map import HeaderMap, Substitution, apply_fallbacks
-from cchc.sources.summary_rows import TrailingSummaries
-from cchc.sources.text import fold, nfc
-from cchc.sources.workbooks import GridBook, read_html_tables, read_xls
-
-HEADER_SCAN_ROWS = 20
-"""A table's header row is looked for this far down: exports put at most a few title rows above it."""
+from cchc.sources.datasets import ONE_STOP_REPORT, DatasetSpec
+from cchc.sources.text import fold
+from cchc.sources.xlsx_files import cell_text, check_size, open_workbook, sheets_in_order, spreadsheet_form
 
 II06A_SCAN_ROWS = 40
 """The II.06a header (title, period, unit, merged header, number row) ends within this many rows."""
@@ -55,417 +29,6 @@ II06A_MAX_ROWS = 20_000
 
 II06A_MAX_CELLS = 1_000_000
 """Cells (rows times their width) a form may hold before full mode, which keeps each in memory, is refused."""
-
-MAX_WORKBOOK_MB_VAR = "CCHC_MAX_WORKBOOK_MB"
-
-
-def max_workbook_bytes() -> int:
-    """What a workbook may unpack to (an .xlsx's parts, an .xls or HTML file as it is): CCHC_MAX_WORKBOOK_MB."""
-    return settings.whole_number(MAX_WORKBOOK_MB_VAR, "a positive whole number of MiB", minimum=1) << 20
-
-
-def _check_size(path: Path, form: str) -> None:
-    """Refuse a workbook bigger than the limit by what it holds, not by what it declares of itself."""
-    limit = max_workbook_bytes()
-    if form == "xlsx":
-        try:
-            with zipfile.ZipFile(path) as archive:
-                size = sum(entry.file_size for entry in archive.infolist())
-        except (zipfile.BadZipFile, OSError) as error:
-            raise UnreadableFileError(path, f"not an Excel .xlsx workbook: a damaged zip archive ({error})") from None
-        what = "unpacks to"
-    else:
-        size = path.stat().st_size
-        what = "is"
-    if size > limit:
-        raise UnreadableFileError(
-            path, f"the workbook {what} {size >> 20} MiB, more than {limit >> 20} MiB ({MAX_WORKBOOK_MB_VAR})"
-        )
-
-
-# --- opening a workbook -----------------------------------------------------------------------------
-
-
-def spreadsheet_form(path: Path) -> str:
-    """'xlsx', 'xls' or 'html' as the file's bytes say, whatever its name; anything else is refused."""
-    form = detect_form(path)
-    if form == "text":
-        raise UnreadableFileError(
-            path, "not an Excel .xlsx workbook (the file is plain text, perhaps a CSV file renamed .xlsx)"
-        )
-    if form == "json":
-        raise UnreadableFileError(path, "not an Excel .xlsx workbook (the file is JSON text)")
-    return form
-
-
-@contextmanager
-def _open_workbook(
-    path: Path, *, read_only: bool, data_only: bool = True, form: str = "xlsx"
-) -> Iterator[Workbook | GridBook]:
-    """The workbook, closed afterwards; any failure to parse it is an UnreadableFileError. An .xls or
-    HTML-table file comes as a GridBook, which offers the part of openpyxl's interface used here."""
-    if form == "xls":
-        yield read_xls(path)
-        return
-    if form == "html":
-        yield read_html_tables(path)
-        return
-    with path.open("rb") as handle:
-        try:
-            with warnings.catch_warnings():
-                # openpyxl warns about features it drops (data validation, conditional formats...),
-                # none of which carry data.
-                warnings.simplefilter("ignore", UserWarning)
-                workbook = load_workbook(handle, read_only=read_only, data_only=data_only, rich_text=False)
-        except Exception as error:  # openpyxl raises many types for a damaged package
-            raise UnreadableFileError(
-                path, f"not an Excel .xlsx workbook: a damaged Excel workbook ({error})"
-            ) from None
-        try:
-            yield workbook
-        finally:
-            workbook.close()
-
-
-def _sheets_in_order(workbook: Workbook | GridBook) -> list[Any]:
-    """Visible sheets first: a hidden sheet is usually a lookup list, not the data."""
-    sheets = list(workbook.worksheets)
-    return [s for s in sheets if s.sheet_state == "visible"] + [s for s in sheets if s.sheet_state != "visible"]
-
-
-def _sheet_names(workbook: Workbook | GridBook) -> str:
-    return ", ".join(repr(name) for name in workbook.sheetnames)
-
-
-# --- cell values as text ------------------------------------------------------------------------------
-
-_QUOTED = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]')
-
-
-def _format_shows(number_format: str | None, token: str) -> bool:
-    """Whether a number format displays `token` outside quoted literals and [colour/locale] codes."""
-    if not number_format:
-        return False
-    return token in _QUOTED.sub("", number_format).lower()
-
-
-def _round_to_second(moment: datetime) -> datetime:
-    """Excel stores times as day fractions; 08:30 may come back as 08:29:59.9999."""
-    rounded = moment + timedelta(microseconds=500_000)
-    return rounded.replace(microsecond=0)
-
-
-def _date_text(day: date) -> str:
-    return f"{day.day:02d}/{day.month:02d}/{day.year:04d}"
-
-
-def _time_text(moment: time | datetime, *, seconds: bool) -> str:
-    text = f"{moment.hour:02d}:{moment.minute:02d}"
-    return f"{text}:{moment.second:02d}" if seconds else text
-
-
-def _number_text(value: int | float | Decimal, *, percent: bool = False) -> str:
-    """A number as Vietnamese Excel shows it: no grouping, decimal comma, at most 15 significant digits."""
-    if isinstance(value, float):
-        if not math.isfinite(value):
-            return str(value)
-        number = Decimal(f"{value:.15g}")
-    else:
-        number = Decimal(value)
-    if percent:
-        number *= 100
-    text = format(number, "f")
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    if text in ("-0", ""):
-        text = "0"
-    text = text.replace(".", ",")
-    return f"{text}%" if percent else text
-
-
-def cell_text(value: object, number_format: str | None = None) -> str:
-    """The text a person sees in a cell holding `value` with `number_format` ('' for an empty cell).
-
-    Dates show as dd/mm/yyyy; a date-time adds HH:MM when its format shows hours or its time is not
-    midnight, and :SS when the seconds are not zero, so no stored information is dropped.
-    """
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return nfc(value).strip()
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, datetime):
-        moment = _round_to_second(value)
-        with_time = _format_shows(number_format, "h") or moment.time() != time(0)
-        if not with_time:
-            return _date_text(moment)
-        seconds = moment.second != 0 or _format_shows(number_format, "s")
-        return f"{_date_text(moment)} {_time_text(moment, seconds=seconds)}"
-    if isinstance(value, date):
-        return _date_text(value)
-    if isinstance(value, time):
-        return _time_text(value, seconds=value.second != 0)
-    if isinstance(value, timedelta):
-        total = round(value.total_seconds())
-        sign, total = ("-", -total) if total < 0 else ("", total)
-        return f"{sign}{total // 3600}:{total % 3600 // 60:02d}:{total % 60:02d}"
-    if isinstance(value, int | float | Decimal):
-        return _number_text(value, percent=_format_shows(number_format, "%"))
-    return nfc(str(value)).strip()
-
-
-# --- describing columns in messages ---------------------------------------------------------------------
-
-
-def _describe(column: Column) -> str:
-    vietnamese = column.aliases[0] if column.aliases else column.name
-    return f"{vietnamese} ({column.name})"
-
-
-def _describe_names(spec: DatasetSpec, names: Sequence[str]) -> str:
-    by_name = {column.name: column for column in spec.columns}
-    return ", ".join(_describe(by_name[name]) for name in names)
-
-
-# --- plain tables ---------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class TableFile(HeaderMap):
-    """One worksheet of a tabular workbook (.xlsx, .xls or an HTML table) whose header has been
-    checked; `rows()` streams its records.
-
-    The attributes mirror `CsvFile` so the raw loader treats both alike; `encoding` and `delimiter`
-    are None because a workbook has neither. `form` is what the file is ('xlsx', 'xls', 'html'),
-    `title_rows` the rows above the header, and after `rows()` has run `summaries` holds the summary
-    rows it skipped at the end of the list.
-    """
-
-    path: Path
-    spec: DatasetSpec
-    sheet_name: str
-    header_row: int
-    source_headers: list[str]
-    columns: list[str | None]
-    encoding: None = None
-    delimiter: None = None
-    form: str = "xlsx"
-    substitutions: list[Substitution] = field(default_factory=list)
-    title_rows: list[tuple[int, str]] = field(default_factory=list)
-    summaries: TrailingSummaries = field(default_factory=TrailingSummaries, compare=False, repr=False)
-    unknown_headers: list[str] = field(init=False)
-
-    @property
-    def header_line(self) -> int:
-        """The header's row number, under CsvFile's name."""
-        return self.header_row
-
-    @property
-    def file_format(self) -> str:
-        return self.form
-
-    @property
-    def skipped(self) -> list[Any]:
-        return self.summaries.skipped
-
-    @property
-    def warnings(self) -> list[str]:
-        """File-level warnings: the header's, and (after `rows()`) a summary row's count that differs."""
-        return self.header_warnings + self.summaries.warnings()
-
-    def rows(
-        self, on_malformed: Callable[[MalformedRowError], None] | None = None
-    ) -> Iterator[tuple[int, dict[str, str]]]:
-        """Yield (Excel row number, {canonical column: displayed text}) per non-blank record.
-
-        A row without any value is skipped (spreadsheets end in formatted blank rows), and so are the
-        summary rows that end the list. A number in a date column is an Excel serial
-        date, read with the workbook's date system (1900 or 1904), unless it is a whole number of 8, 12
-        or 14 digits (yyyyMMdd[HHmm[ss]] typed into a cell). `on_malformed` is accepted for parity with
-        `CsvFile.rows`: a worksheet row always splits into cells, so it is never called.
-        """
-        del on_malformed
-        return self.summaries.filter(self._records())
-
-    def _records(self) -> Iterator[tuple[int, list[str], dict[str, str]]]:
-        kinds = {column.name: column.kind for column in self.spec.columns}
-        positions = [(index, column) for index, column in enumerate(self.columns) if column is not None]
-        # Date columns, where a number is a serial date (see `_value_text`).
-        dates = [(index, column) for index, column in positions if kinds[column] in ("date", "datetime")]
-        first = self.header_row + 1
-        with _open_workbook(self.path, read_only=True, form=self.form) as workbook:
-            epoch = getattr(workbook, "epoch", EXCEL_1900_EPOCH)
-            sheet = workbook[self.sheet_name]
-            sheet.reset_dimensions()  # some exporters write a wrong <dimension>; read what is there
-            cells = iter(sheet.iter_rows(min_row=first))
-            row_number = first - 1
-            while True:
-                try:
-                    row = next(cells)
-                except StopIteration:
-                    return
-                except Exception as error:  # a damaged sheet XML part, found only while streaming
-                    raise UnreadableFileError(
-                        self.path, f"sheet {self.sheet_name!r} is damaged after row {row_number}: {error}"
-                    ) from None
-                row_number += 1
-                texts = [cell_text(cell.value, cell.number_format) for cell in row]
-                # Only a row with no value at all is blank: one with values under columns we do not read
-                # only (a total row whose label sits in the STT column) is still a row, and is reported.
-                if not any(texts):
-                    continue
-                values = {column: texts[index] if index < len(texts) else "" for index, column in positions}
-                for index, column in dates:
-                    if index < len(row) and isinstance(row[index].value, int | float):
-                        values[column] = _value_text(row[index].value, row[index].number_format, "datetime", epoch)
-                yield row_number, texts, values
-
-
-EXCEL_1900_EPOCH = datetime(1899, 12, 30)
-_COMPACT_DATE_DIGITS = (8, 12, 14)
-_LAST_SERIAL = 2958465  # 31/12/9999
-
-
-def _value_text(value: object, number_format: str | None, kind: str, epoch: datetime) -> str:
-    """A cell's text for a column of `kind`: in a date column a number is a serial date of the workbook's
-    date system, unless its digits are a date typed as a number (20240415)."""
-    if kind in ("date", "datetime") and isinstance(value, int | float) and not isinstance(value, bool):
-        whole = float(value).is_integer()
-        if whole and len(str(int(value))) in _COMPACT_DATE_DIGITS:
-            return str(int(value))
-        if 0 < value <= _LAST_SERIAL:
-            return cell_text(from_excel(value, epoch), None)
-    return cell_text(value, number_format)
-
-
-@dataclass
-class _HeaderCandidate:
-    sheet: str
-    row: int
-    headers: list[str]
-    columns: list[str | None]
-    titles: list[tuple[int, str]] = field(default_factory=list)
-
-    def required_found(self, spec: DatasetSpec) -> set[str]:
-        """Required columns the header names, or names through their fallback."""
-        present = set(self.columns)
-        present |= {column.name for column in spec.columns if column.fallback and column.fallback in present}
-        return present & set(spec.required_names)
-
-
-def _scan_header(sheet: Any, spec: DatasetSpec) -> tuple[_HeaderCandidate | None, _HeaderCandidate | None, bool]:
-    """(first row naming enough required columns, row naming the most, whether any cell has a value);
-    a candidate keeps the non-empty rows above it as its title rows."""
-    needed = max(1, math.ceil(len(spec.required_names) / 2))
-    best: _HeaderCandidate | None = None
-    seen_value = False
-    above: list[tuple[int, str]] = []
-    for number, row in enumerate(sheet.iter_rows(min_row=1, max_row=HEADER_SCAN_ROWS), start=1):
-        headers = [cell_text(cell.value, cell.number_format) for cell in row]
-        while headers and not headers[-1]:
-            headers.pop()
-        if not headers:
-            continue
-        seen_value = True
-        columns = [spec.canonical(h) if h else None for h in headers]
-        candidate = _HeaderCandidate(sheet.title, number, headers, columns, list(above))
-        found = len(candidate.required_found(spec))
-        if found >= needed:
-            return candidate, candidate, True
-        if found and (best is None or found > len(best.required_found(spec))):
-            best = candidate
-        above.append((number, " ".join(text for text in headers if text)))
-    return None, best, seen_value
-
-
-def _has_any_value(sheet: Any) -> bool:
-    return any(value is not None for row in sheet.iter_rows(values_only=True) for value in row)
-
-
-def _check_duplicates(path: Path, candidate: _HeaderCandidate) -> None:
-    first_seen: dict[str, int] = {}
-    duplicates: list[str] = []
-    for index, name in enumerate(candidate.columns):
-        if name is None:
-            continue
-        if name in first_seen:
-            earlier = first_seen[name]
-            duplicates.append(
-                f"{candidate.headers[earlier]!r} (column {get_column_letter(earlier + 1)}) and "
-                f"{candidate.headers[index]!r} (column {get_column_letter(index + 1)}) both mean {name}"
-            )
-        else:
-            first_seen[name] = index
-    if duplicates:
-        raise UnreadableFileError(
-            path, f"sheet {candidate.sheet!r} row {candidate.row} names the same column twice: " + "; ".join(duplicates)
-        )
-
-
-def read_table_xlsx(path: Path, spec: DatasetSpec, sheet: str | None = None) -> TableFile:
-    """Open a tabular landing workbook for `spec`, or raise UnreadableFileError saying why not.
-
-    The workbook may be an .xlsx, an Excel 97-2003 .xls or an HTML table saved as a workbook; its
-    bytes decide which, not its name. The header is the first row within the first HEADER_SCAN_ROWS
-    rows that names at least half of the spec's required columns, so title rows above it are skipped
-    (and recorded). Without `sheet`, the first sheet (visible ones first) with a complete header is
-    used. Rows are streamed by `rows()`.
-    """
-    path = Path(path)
-    form = spreadsheet_form(path)
-    _check_size(path, form)
-    with _open_workbook(path, read_only=True, form=form) as workbook:
-        if sheet is not None and sheet not in workbook.sheetnames:
-            raise UnreadableFileError(path, f"no sheet named {sheet!r} (sheets: {_sheet_names(workbook)})")
-        sheets = [workbook[sheet]] if sheet is not None else _sheets_in_order(workbook)
-        incomplete: _HeaderCandidate | None = None
-        closest: _HeaderCandidate | None = None
-        any_value = False
-        for worksheet in sheets:
-            worksheet.reset_dimensions()
-            header, best, seen_value = _scan_header(worksheet, spec)
-            any_value = any_value or seen_value or (header is None and best is None and _has_any_value(worksheet))
-            if header is not None:
-                if set(spec.required_names) <= header.required_found(spec):
-                    _check_duplicates(path, header)
-                    columns = list(header.columns)
-                    substitutions = apply_fallbacks(spec, header.headers, columns)
-                    return TableFile(
-                        path,
-                        spec,
-                        header.sheet,
-                        header.row,
-                        header.headers,
-                        columns,
-                        form=form,
-                        substitutions=substitutions,
-                        title_rows=header.titles,
-                    )
-                incomplete = incomplete or header
-            elif best is not None and (
-                closest is None or len(best.required_found(spec)) > len(closest.required_found(spec))
-            ):
-                closest = best
-        if not any_value:
-            where = f"sheet {sheet!r} is empty" if sheet is not None else "no sheet holds any value"
-            raise UnreadableFileError(path, f"empty workbook: {where}")
-    if incomplete is not None:
-        missing = [name for name in spec.required_names if name not in incomplete.required_found(spec)]
-        raise UnreadableFileError(
-            path,
-            f"sheet {incomplete.sheet!r} row {incomplete.row}: missing required columns: "
-            + _describe_names(spec, missing),
-        )
-    expected = _describe_names(spec, spec.required_names)
-    reason = f"no sheet has a {spec.name} header row in its first {HEADER_SCAN_ROWS} rows; expected {expected}"
-    if closest is not None:
-        missing = [name for name in spec.required_names if name not in closest.required_found(spec)]
-        reason += (
-            f" (closest: sheet {closest.sheet!r} row {closest.row}, which lacks " + _describe_names(spec, missing) + ")"
-        )
-    raise UnreadableFileError(path, reason)
-
 
 # --- Biểu II.06a ------------------------------------------------------------------------------------------
 
@@ -1045,8 +608,8 @@ def read_ii06a(path: Path) -> II06aWorkbook:
     """
     path = Path(path)
     form = spreadsheet_form(path)
-    _check_size(path, form)
-    with _open_workbook(path, read_only=True, form=form) as workbook:
+    check_size(path, form)
+    with open_workbook(path, read_only=True, form=form) as workbook:
         # Merged cells need openpyxl's full mode, which holds every cell in memory: refuse a big
         # table (a dossier export sent as the report, say) before loading it that way. The rows are
         # counted as streamed: a workbook's own <dimension> may understate them.
@@ -1062,8 +625,8 @@ def read_ii06a(path: Path) -> II06aWorkbook:
                         "more than a Biểu II.06a/VPCP/KSTT form; is this a dossier list?",
                     )
     problems: list[str] = []
-    with _open_workbook(path, read_only=False, form=form) as workbook:
-        for sheet in _sheets_in_order(workbook):
+    with open_workbook(path, read_only=False, form=form) as workbook:
+        for sheet in sheets_in_order(workbook):
             grid = _grid(sheet)
             if not any(grid.row_texts(row) for row in range(1, grid.max_row + 1)):
                 problems.append(f"sheet {sheet.title!r} is empty")
@@ -1088,7 +651,7 @@ def _read_form(path: Path, sheet_name: str, grid: _Grid, layout: _Layout, form: 
     # Every row below the header: a total made only of uncalculated formulas looks like a text row.
     data_rows = range(layout.first_data_row, grid.max_row + 1)
     if form == "xlsx" and any(grid.raw(row, col) is None for row in data_rows for col in layout.count_columns.values()):
-        with _open_workbook(path, read_only=False, data_only=False) as formulas:
+        with open_workbook(path, read_only=False, data_only=False) as formulas:
             uncalculated = _formula_cells_without_values(formulas[sheet_name], grid, layout, data_rows)
         if uncalculated:
             shown = ", ".join(uncalculated[:8]) + (", ..." if len(uncalculated) > 8 else "")
