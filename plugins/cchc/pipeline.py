@@ -18,11 +18,10 @@ from typing import Any
 
 import psycopg
 
-from cchc import settings, submissions
+from cchc import runs, settings, submissions
 from cchc.config import data_docs_dir
 from cchc.indicators import online_target, scorecard_parameters
 from cchc.progress import Progress
-from cchc.quality import audit
 from cchc.quality.reconciliation import TABLE as RECONCILIATION_TABLE
 from cchc.quality.reconciliation import Tolerance, reconcile_quarter
 from cchc.quality.volume import plausible_volume_warnings
@@ -57,7 +56,7 @@ class RefreshContext:
     # Revalidate and rebuild even where the recorded inputs are unchanged (after a manual fix in the
     # warehouse, or to measure a full run).
     rebuild: bool = False
-    # Every step runs in this process, which holds the run's lock (audit.hold_run) while it lives.
+    # Every step runs in this process, which holds the run's lock (runs.hold_run) while it lives.
     held_by_process: bool = False
 
     def connect(self) -> psycopg.Connection:
@@ -80,8 +79,8 @@ def prepare_warehouse(ctx: RefreshContext) -> dict[str, Any]:
     """Apply migrations, refresh the admin-unit reference, open the run's audit record."""
     with ctx.connect() as conn:
         applied = migrate(conn)
-        audit.start_run(conn, ctx.run_id, str(ctx.quarter), ctx.trigger, ctx.held_by_process)
-        with audit.task_record(conn, ctx.run_id, "prepare_warehouse") as summary:
+        runs.start_run(conn, ctx.run_id, str(ctx.quarter), ctx.trigger, ctx.held_by_process)
+        with runs.task_record(conn, ctx.run_id, "prepare_warehouse") as summary:
             # The rest of bootstrap_warehouse, inside the task's record: a failure is the run's.
             summary.update(migrations_applied=applied, **refresh_reference(conn))
             return summary
@@ -90,7 +89,7 @@ def prepare_warehouse(ctx: RefreshContext) -> dict[str, Any]:
 def discover_files(ctx: RefreshContext, level: str | None = None) -> dict[str, Any]:
     """The quarter's loadable landing files (of one level, or all), after recording every file that
     does not fit the landing contract or names a unit not valid at its level in the quarter."""
-    with ctx.connect() as conn, audit.task_record(conn, ctx.run_id, "discover_files") as summary:
+    with ctx.connect() as conn, runs.task_record(conn, ctx.run_id, "discover_files") as summary:
         files, problems = discover(ctx.landing, ctx.quarter)
         valid_units = units_valid_on(conn, ctx.quarter.last_day)
         conn.rollback()
@@ -125,7 +124,7 @@ def discover_files(ctx: RefreshContext, level: str | None = None) -> dict[str, A
                     "nothing was withdrawn (is the landing zone mounted?)"
                 )
                 in_scope.append(LandingProblem(where, reason))
-        audit.record_landing_problems(conn, ctx.run_id, [(p.relative_path, p.reason) for p in in_scope])
+        runs.record_landing_problems(conn, ctx.run_id, [(p.relative_path, p.reason) for p in in_scope])
         summary.update(
             files=loadable, landing_problems=[{"path": p.relative_path, "reason": p.reason} for p in in_scope]
         )
@@ -231,7 +230,7 @@ def _load_landing_file(conn: psycopg.Connection, ctx: RefreshContext, relative_p
 def load_raw_files(ctx: RefreshContext) -> dict[str, Any]:
     """Discover the quarter's landing files and copy each new or changed one into `raw`."""
     found = discover_files(ctx)
-    with ctx.connect() as conn, audit.task_record(conn, ctx.run_id, "load_raw_files") as summary:
+    with ctx.connect() as conn, runs.task_record(conn, ctx.run_id, "load_raw_files") as summary:
         if not found["files"]:
             summary["empty_quarter"] = _empty_quarter(conn, ctx, found["landing_problems"])
         # One connection for the quarter's files: connecting costs more than checking an unchanged file.
@@ -294,7 +293,7 @@ def validate_and_stage(ctx: RefreshContext) -> dict[str, Any]:
     between staging and quarantine, in one transaction per dataset. A dataset whose files, suite,
     parameters and code are what it was last staged from is left as it is, and within a dataset only
     the landing units whose files changed are staged again."""
-    with ctx.connect() as conn, audit.task_record(conn, ctx.run_id, "validate_and_stage") as summary:
+    with ctx.connect() as conn, runs.task_record(conn, ctx.run_id, "validate_and_stage") as summary:
         parameters = suite_parameters(conn, ctx.quarter)
         conn.rollback()
         settings = fingerprint(parameters, code_digest("stage"))
@@ -342,7 +341,7 @@ MART_RELATIONS: tuple[tuple[str, str], ...] = (
 def build_core(ctx: RefreshContext) -> dict[str, Any]:
     """Replace the quarter's partition of every core fact in one transaction, so readers never see
     the step half done; `<table>_rows` in the summary counts what each fact received."""
-    with ctx.connect() as conn, audit.task_record(conn, ctx.run_id, "build_core") as summary:
+    with ctx.connect() as conn, runs.task_record(conn, ctx.run_id, "build_core") as summary:
         # Staging of this quarter and of the earlier ones it reads, the reference, the SQL, the parameters.
         _replace_partitions(conn, ctx, "build_core", "validate_and_stage", CORE_RELATIONS, summary)
         summary["attention"] = _quarter_order_notes(conn, ctx.quarter)
@@ -373,7 +372,7 @@ def _quarter_order_notes(conn: psycopg.Connection, quarter: Quarter) -> list[str
 
 def build_marts(ctx: RefreshContext) -> dict[str, Any]:
     """Replace the quarter's partition of every mart in one transaction, in MART_RELATIONS order."""
-    with ctx.connect() as conn, audit.task_record(conn, ctx.run_id, "build_marts") as summary:
+    with ctx.connect() as conn, runs.task_record(conn, ctx.run_id, "build_marts") as summary:
         _replace_partitions(conn, ctx, "build_marts", "build_core", MART_RELATIONS, summary)
         return summary
 
@@ -413,7 +412,7 @@ def _unchanged(conn: psycopg.Connection, quarter: str, step: str, inputs: str, s
 def reconcile(ctx: RefreshContext) -> dict[str, Any]:
     """Replace the quarter's partition of mart.reconciliation in one transaction: forms against dossiers,
     forms against lower forms, roll-ups against their parts. Differences are recorded, never fatal."""
-    with ctx.connect() as conn, audit.task_record(conn, ctx.run_id, "reconcile") as summary:
+    with ctx.connect() as conn, runs.task_record(conn, ctx.run_id, "reconcile") as summary:
         tolerance = Tolerance.from_env()  # a bad setting fails here, recorded, before anything is replaced
         quarter = str(ctx.quarter)
         with conn.transaction():
@@ -437,7 +436,7 @@ def build_quality_report(ctx: RefreshContext) -> dict[str, Any]:
     from cchc.quality.data_docs import build_data_docs, index_path, is_current
     from cchc.quality.summary import write_quality_report_html
 
-    with ctx.connect() as conn, audit.task_record(conn, ctx.run_id, "build_quality_report") as summary:
+    with ctx.connect() as conn, runs.task_record(conn, ctx.run_id, "build_quality_report") as summary:
         if is_current(conn):
             # Nothing was validated since the site was built: it shows the results in force.
             summary.update(data_docs=str(index_path()), data_docs_unchanged=True)
@@ -483,7 +482,7 @@ def check_run(ctx: RefreshContext) -> dict[str, Any]:
     """Fail loudly if any file was rejected, misplaced, or does not balance read = loaded + quarantined,
     or if more rows of the quarter were quarantined than CCHC_MAX_QUARANTINED_ROWS allows."""
     with ctx.connect() as conn:
-        with audit.task_record(conn, ctx.run_id, "check_run") as summary:
+        with runs.task_record(conn, ctx.run_id, "check_run") as summary:
             params = {"run_id": ctx.run_id, "quarter": str(ctx.quarter)}
             unbalanced = fetch_all(conn, "audit/unbalanced_files.sql", params)
             rejected = fetch_all(conn, "audit/rejected_files.sql", params)
@@ -514,7 +513,7 @@ def check_run(ctx: RefreshContext) -> dict[str, Any]:
                         + f"\nValidation results (Great Expectations Data Docs): {data_docs_dir() / 'index.html'}"
                     )
                 )
-        audit.finish_run(conn, ctx.run_id, "success")
+        runs.finish_run(conn, ctx.run_id, "success")
         _rewrite_quality_report(conn, ctx)
         return summary
 
@@ -526,7 +525,7 @@ def build_reports(ctx: RefreshContext) -> dict[str, Any]:
     reports fail does not stop the others; the step then fails, naming it."""
     from cchc.reports.publish import refreshed_provinces, write_unit_reports
 
-    with ctx.connect() as conn, audit.task_record(conn, ctx.run_id, "build_reports") as summary:
+    with ctx.connect() as conn, runs.task_record(conn, ctx.run_id, "build_reports") as summary:
         provinces = refreshed_provinces(conn, ctx.quarter)
         conn.rollback()
         files: list[str] = []
@@ -557,7 +556,7 @@ def close_ingest(ctx: RefreshContext, loads: list[dict[str, Any]]) -> dict[str, 
         "rows_read": sum(load["rows_read"] or 0 for load in loads),
     }
     with ctx.connect() as conn:
-        audit.finish_run(conn, ctx.run_id, "success", json.dumps(summary))
+        runs.finish_run(conn, ctx.run_id, "success", json.dumps(summary))
     return summary
 
 
@@ -584,7 +583,7 @@ def run_refresh(
     results: dict[str, dict[str, Any]] = {}
     holder = ctx.connect()
     try:
-        if not audit.hold_run(holder, ctx.run_id):
+        if not runs.hold_run(holder, ctx.run_id):
             raise RefreshFailed(f"run {ctx.run_id} is already running in another process")
         ctx = replace(ctx, held_by_process=True)
         try:
@@ -599,14 +598,14 @@ def run_refresh(
             mark_failed(ctx, error)
             raise
     finally:
-        audit.release_run(holder, ctx.run_id)
+        runs.release_run(holder, ctx.run_id)
         holder.close()
     return results
 
 
 def mark_failed(ctx: RefreshContext, error: BaseException) -> None:
     with ctx.connect() as conn:
-        audit.finish_run(conn, ctx.run_id, "failed", str(error)[:4000])
+        runs.finish_run(conn, ctx.run_id, "failed", str(error)[:4000])
         _rewrite_quality_report(conn, ctx)
 
 

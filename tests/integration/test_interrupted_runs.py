@@ -191,29 +191,29 @@ def test_a_refresh_killed_after_each_file_in_turn_ends_with_the_marts_of_one_nev
 
 def test_a_live_run_is_not_taken_for_a_dead_one(warehouse_db: str, landing: Path) -> None:
     # A task of a live process holds its lock: another run's sweep leaves it running.
-    from cchc.quality import audit
+    from cchc import runs
 
     with connect(warehouse_db) as owner, connect(warehouse_db) as other:
-        audit.start_run(owner, "alive", QUARTER, "test")
-        with audit.task_record(owner, "alive", "load_raw_files"):
+        runs.start_run(owner, "alive", QUARTER, "test")
+        with runs.task_record(owner, "alive", "load_raw_files"):
             # Nor by a sweep on its own connection (a session's advisory locks are re-entrant there).
-            assert audit.mark_interrupted(owner) == []
-            assert audit.mark_interrupted(other) == []
+            assert runs.mark_interrupted(owner) == []
+            assert runs.mark_interrupted(other) == []
             assert other.execute("select status from audit.pipeline_run where run_id = 'alive'").fetchone() == (
                 "running",
             )
         # Between two tasks: a run held by its process is alive while the lock is held, and an Airflow run
         # (held by no process) may wait for its next task as long as the scheduler takes.
-        assert audit.hold_run(owner, "alive")
+        assert runs.hold_run(owner, "alive")
         other.execute("update audit.pipeline_run set held_by_process = true where run_id = 'alive'")
         other.commit()
-        audit.start_run(other, "in_airflow", QUARTER, "airflow")
-        assert audit.mark_interrupted(other) == []
+        runs.start_run(other, "in_airflow", QUARTER, "airflow")
+        assert runs.mark_interrupted(other) == []
         statuses = other.execute("select status from audit.pipeline_run order by run_id").fetchall()
         assert statuses == [("running",), ("running",)]
     with connect(warehouse_db) as other:
         # The owner's connection is gone, and its lock with it.
-        assert audit.mark_interrupted(other) == [("alive", "")]
+        assert runs.mark_interrupted(other) == [("alive", "")]
 
 
 def test_a_failing_run_records_no_secret(warehouse_db: str, landing: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -258,16 +258,16 @@ def test_a_refresh_whose_connections_are_cut_fails_cleanly_and_the_rerun_gives_t
 
 
 def test_cchc_quality_tells_an_interrupted_run_from_the_results_in_force(warehouse_db: str) -> None:
-    from cchc.quality import audit
+    from cchc import runs
     from cchc.quality.summary import quality_report
 
     with connect(warehouse_db) as conn:
-        audit.start_run(conn, "finished", QUARTER, "test")
-        with audit.task_record(conn, "finished", "load_raw_files"):
+        runs.start_run(conn, "finished", QUARTER, "test")
+        with runs.task_record(conn, "finished", "load_raw_files"):
             pass
-        audit.finish_run(conn, "finished", "success")
+        runs.finish_run(conn, "finished", "success")
         # A later run whose process died in load_raw_files: its row says running, its lock is gone.
-        audit.start_run(conn, "killed", QUARTER, "test")
+        runs.start_run(conn, "killed", QUARTER, "test")
         conn.execute(
             "insert into audit.task_run (run_id, task_id, started_at, status) "
             "values ('killed', 'load_raw_files', clock_timestamp(), 'running')"

@@ -12,8 +12,8 @@ import pytest
 from cchc_sample.province import generate_province
 from cchc_sample.scenarios import write_scenario
 
+from cchc import runs
 from cchc.pipeline import RefreshContext, build_core, build_marts
-from cchc.quality import audit
 from cchc.quarters import Quarter
 from cchc.warehouse.partitions import ensure_partition
 from tests.integration.helpers import refresh
@@ -216,7 +216,7 @@ def test_no_par_index_change_across_the_2025_reform(warehouse_db, tmp_path, conn
             "values (%s, '29971', %s, %s, 25, 21, %s, '87', 'province', 1, 2)",
             (quarter, year, area, Decimal(appraised)),
         )
-    audit.start_run(conn, "reform", "2025Q4", "test")
+    runs.start_run(conn, "reform", "2025Q4", "test")
     conn.commit()
     for year in (2023, 2024, 2025):
         build_marts(RefreshContext(Quarter(year, 4), "reform", tmp_path, warehouse_url=warehouse_db, trigger="test"))

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
+from cchc import runs
 from cchc.pipeline import RefreshContext, RefreshFailed, fetch_portal_exports, reconcile
-from cchc.quality import audit
 from cchc.quality.reconciliation import reconciliation_gaps
 from cchc.quarters import Quarter
 from cchc.sources.landing import STATISTICS_FILE, STATISTICS_MEASURES
@@ -206,7 +206,7 @@ def test_a_portal_that_disagrees_is_listed_by_unit_and_measure(warehouse_db, con
     monkeypatch.setenv("CCHC_RECONCILE_TOLERANCE_PERCENT", "5")
     ctx = RefreshContext(Quarter.parse(Q), "portal-tolerance", landing, warehouse_url=warehouse_db, trigger="test")
     conn.rollback()  # commit the run below on its own: the step records itself under it
-    audit.start_run(conn, ctx.run_id, Q, "test")
+    runs.start_run(conn, ctx.run_id, Q, "test")
     summary = reconcile(ctx)
     assert summary["by_check"][CHECK] == {"compared": 12, "outside_tolerance": 1}
     differing = [r for r in portal_rows(conn) if r["difference"]]

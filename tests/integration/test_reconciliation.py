@@ -19,8 +19,8 @@ from cchc_sample.excel_files import write_ii06a_workbook
 from cchc_sample.province import generate_province
 from psycopg import sql
 
+from cchc import runs
 from cchc.pipeline import RefreshContext, reconcile
-from cchc.quality import audit
 from cchc.quality.reconciliation import Gap, reconciliation_gaps
 from cchc.quarters import Quarter
 from cchc.warehouse.access import grant_reader
@@ -292,7 +292,7 @@ def test_gaps_in_order_and_the_audit_summary(db):
 def test_tolerance_from_the_environment_and_a_rerun_restores_the_rows(warehouse, db, monkeypatch, tmp_path):
     before = _rows(db)
     ctx = RefreshContext(Quarter.parse(Q), "reconcile-tolerance", tmp_path, warehouse_url=warehouse, trigger="test")
-    audit.start_run(db, ctx.run_id, Q, "test")
+    runs.start_run(db, ctx.run_id, Q, "test")
     monkeypatch.setenv("CCHC_RECONCILE_TOLERANCE_ABS", "1")
     monkeypatch.setenv("CCHC_RECONCILE_TOLERANCE_PERCENT", "25")
     try:

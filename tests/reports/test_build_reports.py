@@ -7,9 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from cchc import pipeline
+from cchc import pipeline, runs
 from cchc.pipeline import RefreshContext, RefreshFailed, build_reports
-from cchc.quality import audit
 from cchc.quarters import Quarter
 from cchc.reports import publish
 from cchc.warehouse.connection import connect
@@ -21,7 +20,7 @@ pytestmark = pytest.mark.integration
 def _context(url: str, landing: Path, name: str) -> RefreshContext:
     ctx = RefreshContext(Quarter.parse(QUARTER), f"test__reports__{name}", landing, warehouse_url=url, trigger="test")
     with connect(url) as conn:
-        audit.start_run(conn, ctx.run_id, QUARTER, "test")
+        runs.start_run(conn, ctx.run_id, QUARTER, "test")
     return ctx
 
 

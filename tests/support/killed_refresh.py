@@ -28,9 +28,9 @@ def _die() -> None:
 
 
 def _strike_at_end_of(task: str) -> None:
-    from cchc.quality import audit
+    from cchc import runs
 
-    original = audit.task_record
+    original = runs.task_record
 
     @contextmanager
     def task_record(conn: Any, run_id: str, task_id: str) -> Iterator[dict[str, Any]]:
@@ -39,7 +39,7 @@ def _strike_at_end_of(task: str) -> None:
             if task_id == task:
                 _die()
 
-    audit.task_record = task_record
+    runs.task_record = task_record
 
 
 def _strike_after(task: str) -> None:

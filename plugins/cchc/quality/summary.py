@@ -197,7 +197,7 @@ def _more(total: int) -> str:
 
 def _sweep_interrupted(conn: psycopg.Connection) -> None:
     """Mark the runs whose process died, where this login may (a reader may not: then they show as they are)."""
-    from cchc.quality.audit import mark_interrupted
+    from cchc.runs import mark_interrupted
 
     try:
         mark_interrupted(conn)
