@@ -93,8 +93,10 @@ test-each-module: install airflow-db chromium
 test-unit: install
 	pytest -m "unit or dags" $(PYTEST_ARGS)
 
+# Python with ruff; the SQL in include/sql with sqlfluff (settings and the rules left out, with their
+# reasons, in .sqlfluff; applied migrations are not linted).
 lint: install
-	ruff check . && ruff format --check .
+	ruff check . && ruff format --check . && sqlfluff lint include/sql --processes 2
 
 # The readers fed random and mutated files for longer than `make test` does (fresh examples each run).
 FUZZ_EXAMPLES ?= 20000

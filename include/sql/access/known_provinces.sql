@@ -2,4 +2,4 @@
 select distinct unit_code
 from core.dim_admin_unit
 where unit_level = 'province'
-  and unit_code = any(%(codes)s::text[])
+    and unit_code = any(%(codes)s::text[])

@@ -2,9 +2,12 @@
 -- security would not restrict it (superuser, BYPASSRLS, member of the loader or of a mart table's
 -- owner), which would make a province grant a promise the database does not keep.
 select
-    exists (
+    exists(
         select from pg_auth_members as m
-        where m.member = r.oid and m.roleid = (select oid from pg_roles where rolname = 'cchc_reader')
+        where m.member = r.oid and m.roleid = (
+                select oid from pg_roles
+                where rolname = 'cchc_reader'
+            )
     ) as is_reader,
     r.rolsuper
     or r.rolbypassrls

@@ -3,6 +3,6 @@
 select r.rolname
 from pg_authid as r
 where r.rolcanlogin
-  and r.rolpassword is null
-  and pg_has_role(r.oid, 'cchc_reader', 'member')
+    and r.rolpassword is null
+    and pg_has_role(r.oid, 'cchc_reader', 'member')
 order by 1

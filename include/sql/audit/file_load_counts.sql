@@ -10,9 +10,14 @@ select
     f.checksum,
     'loaded',
     f.rows_read,
-    (select count(*) from {staging_table} as s where s.quarter = %(quarter)s and s.file_id = f.file_id),
-    (select count(*) from quarantine.rejected_row as q
-      where q.quarter = %(quarter)s and q.dataset = f.dataset and q.file_id = f.file_id),
+    (
+        select count(*) from {staging_table} as s
+        where s.quarter = %(quarter)s and s.file_id = f.file_id
+    ),
+    (
+        select count(*) from quarantine.rejected_row as q
+        where q.quarter = %(quarter)s and q.dataset = f.dataset and q.file_id = f.file_id
+    ),
     f.rows_skipped,
     f.warnings
 from raw.landing_file as f

@@ -3,6 +3,9 @@
 select r.run_id
 from audit.pipeline_run as r
 where r.status = 'running'
-  and r.held_by_process
-  and not exists (select 1 from audit.task_run as t where t.run_id = r.run_id and t.status = 'running')
+    and r.held_by_process
+    and not exists (
+        select 1 from audit.task_run as t
+        where t.run_id = r.run_id and t.status = 'running'
+    )
 order by r.started_at

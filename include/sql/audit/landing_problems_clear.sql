@@ -1,1 +1,2 @@
-delete from audit.landing_problem where run_id = %(run_id)s
+delete from audit.landing_problem
+where run_id = %(run_id)s

@@ -5,7 +5,7 @@ from audit.step_input as later
 join audit.step_input as this
     on this.quarter = %(quarter)s and this.step = 'build_core' and this.scope = 'quarter'
 where later.step = 'build_core'
-  and later.scope = 'quarter'
-  and later.quarter > %(quarter)s
-  and later.recorded_at < this.recorded_at
+    and later.scope = 'quarter'
+    and later.quarter > %(quarter)s
+    and later.recorded_at < this.recorded_at
 order by later.quarter

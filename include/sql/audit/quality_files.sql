@@ -16,5 +16,5 @@ select
 from audit.file_load as fl
 join raw.landing_file as lf on lf.file_id = fl.file_id
 where fl.run_id = %(run_id)s
-  and core.unit_in_province(lf.unit_code, lf.unit_level, %(province)s, %(day)s)
+    and core.unit_in_province(lf.unit_code, lf.unit_level, %(province)s, %(day)s)
 order by fl.path

@@ -6,7 +6,7 @@ with reasons as (
     cross join lateral unnest(q.reasons) as r (reason)
     join raw.landing_file as lf on lf.file_id = q.file_id
     where q.quarter = %(quarter)s
-      and core.unit_in_province(lf.unit_code, lf.unit_level, %(province)s, %(day)s)
+        and core.unit_in_province(lf.unit_code, lf.unit_level, %(province)s, %(day)s)
 )
 
 select
@@ -16,4 +16,4 @@ select
     (array_agg(path || ':' || line_number order by path, line_number))[1] as example
 from reasons
 group by dataset, reason
-order by row_count desc, dataset, reason
+order by row_count desc, dataset asc, reason asc

@@ -2,4 +2,4 @@
 select unit_code
 from core.dim_admin_unit
 where province_code = %(province)s
-  and %(day)s::date between _valid_from and _valid_to
+    and %(day)s::date between _valid_from and _valid_to

@@ -7,7 +7,8 @@ with recent as (
     order by max(validated_at) desc
     limit %(runs)s
 )
+
 select v.run_id, v.dataset, v.quarter, v.suite, v.validated_at, v.document
 from audit.validation_suite_result as v
 where v.run_id in (select run_id from recent) or v.run_id = %(run_id)s
-order by v.validated_at desc, v.dataset
+order by v.validated_at desc, v.dataset asc

@@ -9,6 +9,7 @@ with suite as (
     )
     returning run_id, dataset, quarter, suite
 )
+
 insert into audit.validation_result (
     run_id, dataset, position, quarter, suite, check_name, severity, reason, success,
     element_count, unexpected_count, file_ids, files

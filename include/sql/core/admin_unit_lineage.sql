@@ -9,10 +9,12 @@ select
     relation
 from pg_temp.admin_unit_lineage_load
 on conflict (old_code, new_code) do update set
-    old_valid_to   = excluded.old_valid_to,
+    old_valid_to = excluded.old_valid_to,
     new_valid_from = excluded.new_valid_from,
-    relation       = excluded.relation
-where (core.admin_unit_lineage.old_valid_to, core.admin_unit_lineage.new_valid_from,
-       core.admin_unit_lineage.relation)
-      is distinct from
-      (excluded.old_valid_to, excluded.new_valid_from, excluded.relation)
+    relation = excluded.relation
+where (
+    core.admin_unit_lineage.old_valid_to, core.admin_unit_lineage.new_valid_from,
+    core.admin_unit_lineage.relation
+)
+is distinct from
+(excluded.old_valid_to, excluded.new_valid_from, excluded.relation)

@@ -13,12 +13,14 @@ select
     coalesce(nullif(valid_to, '')::date, 'infinity')
 from pg_temp.admin_unit_load
 on conflict (unit_code, _valid_from) do update set
-    unit_level    = excluded.unit_level,
-    unit_name     = excluded.unit_name,
-    parent_code   = excluded.parent_code,
+    unit_level = excluded.unit_level,
+    unit_name = excluded.unit_name,
+    parent_code = excluded.parent_code,
     province_code = excluded.province_code,
-    _valid_to     = excluded._valid_to
-where (core.dim_admin_unit.unit_level, core.dim_admin_unit.unit_name, core.dim_admin_unit.parent_code,
-       core.dim_admin_unit.province_code, core.dim_admin_unit._valid_to)
-      is distinct from
-      (excluded.unit_level, excluded.unit_name, excluded.parent_code, excluded.province_code, excluded._valid_to)
+    _valid_to = excluded._valid_to
+where (
+    core.dim_admin_unit.unit_level, core.dim_admin_unit.unit_name, core.dim_admin_unit.parent_code,
+    core.dim_admin_unit.province_code, core.dim_admin_unit._valid_to
+)
+is distinct from
+(excluded.unit_level, excluded.unit_name, excluded.parent_code, excluded.province_code, excluded._valid_to)

@@ -17,7 +17,7 @@ with staged as (
 deduplicated as (
     select distinct on (catalogue_unit_code, procedure_code) *
     from staged
-    order by catalogue_unit_code, procedure_code, file_id desc, line_number desc
+    order by catalogue_unit_code asc, procedure_code asc, file_id desc, line_number desc
 ),
 
 final as (

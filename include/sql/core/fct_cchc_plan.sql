@@ -13,7 +13,7 @@ with staged as (
 deduplicated as (
     select distinct on (unit_code, plan_year, plan_id) *
     from staged
-    order by unit_code, plan_year, plan_id, file_id desc, line_number desc
+    order by unit_code asc, plan_year asc, plan_id asc, file_id desc, line_number desc
 ),
 
 final as (

@@ -13,9 +13,9 @@ with staged as (
 localised as (
     select
         staged.*,
-        (received_at at time zone 'Asia/Ho_Chi_Minh')::date as received_on,
-        (due_at at time zone 'Asia/Ho_Chi_Minh')::date as due_on,
-        (resolved_at at time zone 'Asia/Ho_Chi_Minh')::date as resolved_on
+        (staged.received_at at time zone 'Asia/Ho_Chi_Minh')::date as received_on,
+        (staged.due_at at time zone 'Asia/Ho_Chi_Minh')::date as due_on,
+        (staged.resolved_at at time zone 'Asia/Ho_Chi_Minh')::date as resolved_on
     from staged
 ),
 

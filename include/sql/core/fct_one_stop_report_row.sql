@@ -29,9 +29,13 @@ final as (
         s.quarter, s.file_id, s.line_number, f.reporting_unit_code, f.reporting_unit_level,
         nullif(btrim(s.unit_code), '') as unit_code, s.row_label,
         case when f.stated_start is not null and f.stated_end is not null
-            then f.stated_start else %(first_day)s::date end as period_start,
+                then f.stated_start
+            else %(first_day)s::date
+        end as period_start,
         case when f.stated_start is not null and f.stated_end is not null
-            then f.stated_end else %(last_day)s::date end as period_end,
+                then f.stated_end
+            else %(last_day)s::date
+        end as period_end,
         f.stated_start is not null and f.stated_end is not null as period_stated,
         s.received_total, s.received_online, s.received_direct_postal, s.received_carried_over,
         s.resolved_total, s.resolved_early, s.resolved_on_time, s.resolved_late,

@@ -22,7 +22,7 @@ deduplicated as (
         f.source_unit_code
     from staged as s
     join files as f on f.file_id = s.file_id
-    order by s.unit_code, s.year, s.area, s.file_id desc, s.line_number desc
+    order by s.unit_code asc, s.year asc, s.area asc, s.file_id desc, s.line_number desc
 ),
 
 final as (

@@ -67,26 +67,31 @@ row_members as (
 dossiers as (
     select *
     from core.dossier_latest_state(
-        %(quarter)s,
-        (select coalesce(min(to_char(period_start, 'YYYY"Q"Q')), %(quarter)s) from form_rows),
-        %(last_day)s::date
-    )
+            %(quarter)s,
+            (select coalesce(min(to_char(period_start, 'YYYY"Q"Q')), %(quarter)s) from form_rows),
+            %(last_day)s::date
+        )
 ),
 
 rebuilt as (
     select
         r.file_id, r.line_number,
         count(d.dossier_id) filter (
-            where d.received_on >= r.period_start and d.channel = 'online') as received_online,
+            where d.received_on >= r.period_start and d.channel = 'online'
+        ) as received_online,
         count(d.dossier_id) filter (
-            where d.received_on >= r.period_start and d.channel in ('direct', 'postal')) as received_direct_postal,
+            where d.received_on >= r.period_start and d.channel in ('direct', 'postal')
+        ) as received_direct_postal,
         count(d.dossier_id) filter (where d.received_on < r.period_start) as received_carried_over,
         count(d.dossier_id) filter (
-            where d.resolved_on <= r.period_end and d.resolution_status = 'early') as resolved_early,
+            where d.resolved_on <= r.period_end and d.resolution_status = 'early'
+        ) as resolved_early,
         count(d.dossier_id) filter (
-            where d.resolved_on <= r.period_end and d.resolution_status = 'on_time') as resolved_on_time,
+            where d.resolved_on <= r.period_end and d.resolution_status = 'on_time'
+        ) as resolved_on_time,
         count(d.dossier_id) filter (
-            where d.resolved_on <= r.period_end and d.resolution_status = 'late') as resolved_late,
+            where d.resolved_on <= r.period_end and d.resolution_status = 'late'
+        ) as resolved_late,
         count(d.dossier_id) filter (
             where (d.resolved_on is null or d.resolved_on > r.period_end) and d.due_on > r.period_end
         ) as pending_in_time,
@@ -97,8 +102,8 @@ rebuilt as (
     join row_members as m on m.file_id = r.file_id and m.line_number = r.line_number
     left join dossiers as d
         on d.unit_code = m.member_code
-        and d.received_on <= r.period_end
-        and (d.resolved_on is null or d.resolved_on >= r.period_start)
+            and d.received_on <= r.period_end
+            and (d.resolved_on is null or d.resolved_on >= r.period_start)
     group by r.file_id, r.line_number
 ),
 

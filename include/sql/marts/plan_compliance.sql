@@ -44,7 +44,7 @@ letters as (
     select distinct on (unit_code, corrective_document, issued_on)
         unit_code, corrective_document, issued_on, followed_up
     from letter_reports_per_quarter
-    order by unit_code, corrective_document, issued_on, quarter desc
+    order by unit_code asc, corrective_document asc, issued_on asc, quarter desc
 ),
 
 letters_per_unit as (

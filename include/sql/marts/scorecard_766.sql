@@ -34,12 +34,12 @@ full_online_per_unit as (
     join catalogue as c on c.unit_code = r.unit_code
     left join core.fct_dossier as d
         on d.quarter = %(quarter)s
-       and d.unit_code = r.unit_code
-       and d.received_on between %(first_day)s and %(last_day)s
+            and d.unit_code = r.unit_code
+            and d.received_on between %(first_day)s and %(last_day)s
     left join core.dim_procedure as p
         on p.quarter = c.catalogue_quarter
-       and p.catalogue_unit_code = c.catalogue_unit_code
-       and p.procedure_code = d.procedure_code
+            and p.catalogue_unit_code = c.catalogue_unit_code
+            and p.procedure_code = d.procedure_code
     group by r.unit_code
 ),
 
@@ -74,11 +74,11 @@ scores as (
         null::numeric as transparency_score,
         -- least() and greatest() skip NULLs: no data must stay NULL, not become full or zero points.
         case when online_full_rate is not null then
-            round(least(%(w_online_service)s, %(w_online_service)s * online_full_rate / %(online_full_at)s), 2)
+                round(least(%(w_online_service)s, %(w_online_service)s * online_full_rate / %(online_full_at)s), 2)
         end as online_service_score,
         null::numeric as online_payment_score,
         case when overdue_share is not null and dissatisfied_share is not null then
-            greatest(0, 100 - (overdue_share + dissatisfied_share))
+                greatest(0, 100 - (overdue_share + dissatisfied_share))
         end as dossier_satisfaction_rate,
         null::numeric as digitisation_score
     from rates
@@ -89,13 +89,13 @@ grouped as (
     select
         *,
         case when dossier_satisfaction_rate is not null then
-            round(
-                least(
-                    %(w_dossier_satisfaction)s,
-                    %(w_dossier_satisfaction)s * dossier_satisfaction_rate / %(satisfaction_full_at)s
-                ),
-                2
-            )
+                round(
+                    least(
+                        %(w_dossier_satisfaction)s,
+                        %(w_dossier_satisfaction)s * dossier_satisfaction_rate / %(satisfaction_full_at)s
+                    ),
+                    2
+                )
         end as satisfaction_score
     from scores
 ),
@@ -112,9 +112,9 @@ totals as (
         (
             select sum(score)
             from unnest(array[
-                transparency_score, progress_score, online_service_score,
-                online_payment_score, satisfaction_score, digitisation_score
-            ]) as score
+                    transparency_score, progress_score, online_service_score,
+                    online_payment_score, satisfaction_score, digitisation_score
+                ]) as score
         ) as total_score
     from grouped
 ),

@@ -15,8 +15,8 @@ select
     online_rate
 from mart.unit_quarter_indicators
 where quarter = %(quarter)s
-  and (%(level)s::text is null or unit_level = %(level)s::text)
-  and (%(province)s::text is null or province_code = %(province)s::text)
+    and (%(level)s::text is null or unit_level = %(level)s::text)
+    and (%(province)s::text is null or province_code = %(province)s::text)
 order by
     province_code,
     case unit_level when 'province' then 0 else 1 end,

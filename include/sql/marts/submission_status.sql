@@ -12,15 +12,17 @@ with q as (
 ),
 
 units as (
-    select distinct on (u.unit_code) u.unit_code, u.unit_name, u.unit_level, u.parent_code, u.province_code,
+    select distinct on (u.unit_code)
+        u.unit_code, u.unit_name, u.unit_level, u.parent_code, u.province_code,
         q.last_day between u._valid_from and u._valid_to as valid_at_end
     from core.dim_admin_unit as u
     cross join q
-    order by u.unit_code, q.last_day between u._valid_from and u._valid_to desc, u._valid_to desc
+    order by u.unit_code asc, q.last_day between u._valid_from and u._valid_to desc, u._valid_to desc
 ),
 
 senders as (
-    select unit_code from raw.landing_file where quarter <= %(quarter)s
+    select unit_code from raw.landing_file
+    where quarter <= %(quarter)s
     union
     select unit_code from pg_temp.landing_snapshot
 ),
@@ -93,7 +95,7 @@ rows as (
     left join sent as s on s.unit_code = p.unit_code and s.dataset = p.dataset
     left join arrivals as a on a.unit_code = p.unit_code and a.dataset = p.dataset
     left join lateral (
-        select file_id, status, rows_read, rows_skipped
+        select lf.file_id, lf.status, lf.rows_read, lf.rows_skipped
         from raw.landing_file as lf
         where lf.path = s.path and lf.checksum = s.checksum
         order by lf.file_id desc
@@ -136,13 +138,14 @@ select
     end as submission_vi,
     %(as_of)s::timestamptz as as_of
 from judged
-cross join lateral (
-    select case
-        when path is null and (%(as_of)s::timestamptz at time zone 'Asia/Ho_Chi_Minh')::date > due_on then 'missing'
-        when path is null then 'not_due'
-        when loaded_status = 'rejected' then 'rejected'
-        when (received_at at time zone 'Asia/Ho_Chi_Minh')::date <= due_on then 'on_time'
-        else 'late'
-    end as submission
-) as status
+cross join
+    lateral (
+        select case
+            when path is null and (%(as_of)s::timestamptz at time zone 'Asia/Ho_Chi_Minh')::date > due_on then 'missing'
+            when path is null then 'not_due'
+            when loaded_status = 'rejected' then 'rejected'
+            when (received_at at time zone 'Asia/Ho_Chi_Minh')::date <= due_on then 'on_time'
+            else 'late'
+        end as submission
+    ) as status
 order by province_code, unit_level = 'commune', unit_level = 'district', parent_code nulls first, unit_code, dataset

@@ -5,5 +5,5 @@ select
     due_on, path, received_at, versions, file_status, data_rows, submission, submission_vi, as_of
 from mart.submission_status
 where quarter = %(quarter)s
-  and (%(province)s::text is null or province_code = %(province)s)
+    and (%(province)s::text is null or province_code = %(province)s)
 order by province_code, unit_level = 'commune', unit_level = 'district', parent_code nulls first, unit_code, dataset

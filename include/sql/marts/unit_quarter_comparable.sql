@@ -89,7 +89,7 @@ membership as materialized (
     from core.admin_unit_lineage as l
     join old_ancestry as a on a.day = l.old_valid_to and a.unit_code = l.old_code
     where l.new_valid_from <= %(last_day)s::date
-      and length(l.new_code) = 5  -- new communes only: a new province would count its whole territory
+        and length(l.new_code) = 5  -- new communes only: a new province would count its whole territory
 ),
 
 predecessor_counts as (

@@ -25,39 +25,42 @@ reporting_units as (
 dossiers as (
     select *
     from core.dossier_latest_state(
-        %(quarter)s, to_char(%(report_period_start)s::date, 'YYYY"Q"Q'), %(last_day)s::date
-    )
+            %(quarter)s, to_char(%(report_period_start)s::date, 'YYYY"Q"Q'), %(last_day)s::date
+        )
 ),
 
 desk as (
     select
         ru.unit_code,
         count(d.dossier_id) filter (
-            where d.received_on >= %(report_period_start)s::date and d.channel = 'online') as received_online,
+            where d.received_on >= %(report_period_start)s::date and d.channel = 'online'
+        ) as received_online,
         count(d.dossier_id) filter (
             where d.received_on >= %(report_period_start)s::date and d.channel in ('direct', 'postal')
         ) as received_direct_postal,
         count(d.dossier_id) filter (where d.received_on < %(report_period_start)s::date) as received_carried_over,
         count(d.dossier_id) filter (
-            where d.resolved_on <= %(report_period_end)s::date and d.resolution_status = 'early') as resolved_early,
+            where d.resolved_on <= %(report_period_end)s::date and d.resolution_status = 'early'
+        ) as resolved_early,
         count(d.dossier_id) filter (
             where d.resolved_on <= %(report_period_end)s::date and d.resolution_status = 'on_time'
         ) as resolved_on_time,
         count(d.dossier_id) filter (
-            where d.resolved_on <= %(report_period_end)s::date and d.resolution_status = 'late') as resolved_late,
+            where d.resolved_on <= %(report_period_end)s::date and d.resolution_status = 'late'
+        ) as resolved_late,
         count(d.dossier_id) filter (
             where (d.resolved_on is null or d.resolved_on > %(report_period_end)s::date)
-              and d.due_on > %(report_period_end)s::date
+            and d.due_on > %(report_period_end)s::date
         ) as pending_in_time,
         count(d.dossier_id) filter (
             where (d.resolved_on is null or d.resolved_on > %(report_period_end)s::date)
-              and d.due_on <= %(report_period_end)s::date
+            and d.due_on <= %(report_period_end)s::date
         ) as pending_overdue
     from reporting_units as ru
     left join dossiers as d
         on d.unit_code = ru.unit_code
-        and d.received_on <= %(report_period_end)s::date
-        and (d.resolved_on is null or d.resolved_on >= %(report_period_start)s::date)
+            and d.received_on <= %(report_period_end)s::date
+            and (d.resolved_on is null or d.resolved_on >= %(report_period_start)s::date)
     group by ru.unit_code
 ),
 

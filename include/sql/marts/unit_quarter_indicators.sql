@@ -26,8 +26,8 @@ reporting_units as (
 per_unit as (
     select *
     from core.desk_counts(
-        %(quarter)s, %(first_day)s::date, %(last_day)s::date, array(select unit_code from reporting_units)
-    )
+            %(quarter)s, %(first_day)s::date, %(last_day)s::date, array(select unit_code from reporting_units)
+        )
 ),
 
 -- Each unit paired with itself and its ancestors (at most commune -> district -> province).
@@ -94,8 +94,8 @@ catalogue as (
     join units as u on u.unit_code = c.unit_code
     left join core.dim_procedure as p
         on p.quarter = c.catalogue_quarter
-       and p.catalogue_unit_code = c.catalogue_unit_code
-       and p.procedure_level = u.unit_level
+            and p.catalogue_unit_code = c.catalogue_unit_code
+            and p.procedure_level = u.unit_level
     group by c.unit_code
 ),
 
@@ -103,8 +103,8 @@ in_scope as (
     select u.*
     from units as u
     where u.province_code in (
-        select units.province_code from units join reporting_units using (unit_code)
-    )
+            select units.province_code from units join reporting_units using (unit_code)
+        )
 ),
 
 rates as (
@@ -162,9 +162,9 @@ final as (
         online_rate >= online_target_percent as meets_online_target,
         supplement_rate,
         case when on_time_rate is not null then
-            dense_rank() over (
-                partition by unit_level, parent_code, on_time_rate is null order by on_time_rate desc
-            )
+                dense_rank() over (
+                    partition by unit_level, parent_code, on_time_rate is null order by on_time_rate desc
+                )
         end as rank_on_time_in_parent,
         procedures_catalogued, procedures_online_full, procedures_online_partial, procedures_online_share,
         survey_responses, satisfied_share

@@ -28,7 +28,7 @@ history as (
     join core.dim_quarter as q on q.quarter = r.quarter
     join core.admin_unit_since((select last_day from this_quarter)) as s on s.unit_code = r.unit_code
     where r.quarter < %(quarter)s
-      and q.last_day >= s.since
+        and q.last_day >= s.since
 ),
 
 recent as (
@@ -66,8 +66,8 @@ final as (
     join recent as h on h.unit_code = r.unit_code
     left join units as u on u.unit_code = r.unit_code
     where r.quarter = %(quarter)s
-      and h.history_quarters >= %(min_history)s
-      and (r.received > %(factor)s * h.history_mean or r.received * %(factor)s < h.history_mean)
+        and h.history_quarters >= %(min_history)s
+        and (r.received > %(factor)s * h.history_mean or r.received * %(factor)s < h.history_mean)
 )
 
 select * from final

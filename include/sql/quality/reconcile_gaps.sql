@@ -5,5 +5,5 @@ select
     period_start, period_end, measure, source_a, source_b, value_a, value_b, difference, tolerance, detail
 from mart.reconciliation
 where quarter = %(quarter)s and not within_tolerance
-order by abs(difference) desc, check_name, unit_code, measure, file_id, line_number
+order by abs(difference) desc, check_name, unit_code asc, measure asc, file_id asc, line_number asc
 limit %(limit)s

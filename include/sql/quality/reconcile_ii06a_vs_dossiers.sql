@@ -64,9 +64,9 @@ pairs as (
         case
             when c.members = 1 then format('Tệp hồ sơ của %%1$s / dossier export of %%1$s', r.unit_code)
             else format(
-                'Tệp hồ sơ của %%1$s/%%2$s đơn vị trong %%3$s / dossier exports of %%1$s of the %%2$s units in %%3$s',
-                c.reporting_members, c.members, r.unit_code
-            )
+                    'Tệp hồ sơ của %%1$s/%%2$s đơn vị trong %%3$s / dossier exports of %%1$s of the %%2$s units in %%3$s',  -- noqa: LT05
+                    c.reporting_members, c.members, r.unit_code
+                )
         end as source_b,
         c.members - c.reporting_members as missing_exports,
         c.missing_start_files, c.start_quarter
@@ -76,29 +76,51 @@ pairs as (
     join units as ru on ru.unit_code = r.reporting_unit_code
     cross join lateral (
         values
-            ('received_total', 'cột (3) tổng số nhận giải quyết', 'column (3) received, total',
-             r.reported_received_total, r.rebuilt_received_total),
-            ('received_online', 'cột (4) mới tiếp nhận trực tuyến', 'column (4) newly received online',
-             r.reported_received_online, r.rebuilt_received_online),
-            ('received_direct_postal', 'cột (5) mới tiếp nhận trực tiếp, bưu chính',
-             'column (5) newly received in person or by post',
-             r.reported_received_direct_postal, r.rebuilt_received_direct_postal),
-            ('received_carried_over', 'cột (6) từ kỳ trước chuyển qua', 'column (6) carried over',
-             r.reported_received_carried_over, r.rebuilt_received_carried_over),
-            ('resolved_total', 'cột (7) tổng số đã giải quyết', 'column (7) resolved, total',
-             r.reported_resolved_total, r.rebuilt_resolved_total),
-            ('resolved_early', 'cột (8) giải quyết trước hạn', 'column (8) resolved early',
-             r.reported_resolved_early, r.rebuilt_resolved_early),
-            ('resolved_on_time', 'cột (9) giải quyết đúng hạn', 'column (9) resolved on time',
-             r.reported_resolved_on_time, r.rebuilt_resolved_on_time),
-            ('resolved_late', 'cột (10) giải quyết quá hạn', 'column (10) resolved late',
-             r.reported_resolved_late, r.rebuilt_resolved_late),
-            ('pending_total', 'cột (11) tổng số đang giải quyết', 'column (11) pending, total',
-             r.reported_pending_total, r.rebuilt_pending_total),
-            ('pending_in_time', 'cột (12) đang giải quyết trong hạn', 'column (12) pending within the time limit',
-             r.reported_pending_in_time, r.rebuilt_pending_in_time),
-            ('pending_overdue', 'cột (13) đang giải quyết quá hạn', 'column (13) pending and overdue',
-             r.reported_pending_overdue, r.rebuilt_pending_overdue)
+        (
+            'received_total', 'cột (3) tổng số nhận giải quyết', 'column (3) received, total',
+            r.reported_received_total, r.rebuilt_received_total
+        ),
+        (
+            'received_online', 'cột (4) mới tiếp nhận trực tuyến', 'column (4) newly received online',
+            r.reported_received_online, r.rebuilt_received_online
+        ),
+        (
+            'received_direct_postal', 'cột (5) mới tiếp nhận trực tiếp, bưu chính',
+            'column (5) newly received in person or by post',
+            r.reported_received_direct_postal, r.rebuilt_received_direct_postal
+        ),
+        (
+            'received_carried_over', 'cột (6) từ kỳ trước chuyển qua', 'column (6) carried over',
+            r.reported_received_carried_over, r.rebuilt_received_carried_over
+        ),
+        (
+            'resolved_total', 'cột (7) tổng số đã giải quyết', 'column (7) resolved, total',
+            r.reported_resolved_total, r.rebuilt_resolved_total
+        ),
+        (
+            'resolved_early', 'cột (8) giải quyết trước hạn', 'column (8) resolved early',
+            r.reported_resolved_early, r.rebuilt_resolved_early
+        ),
+        (
+            'resolved_on_time', 'cột (9) giải quyết đúng hạn', 'column (9) resolved on time',
+            r.reported_resolved_on_time, r.rebuilt_resolved_on_time
+        ),
+        (
+            'resolved_late', 'cột (10) giải quyết quá hạn', 'column (10) resolved late',
+            r.reported_resolved_late, r.rebuilt_resolved_late
+        ),
+        (
+            'pending_total', 'cột (11) tổng số đang giải quyết', 'column (11) pending, total',
+            r.reported_pending_total, r.rebuilt_pending_total
+        ),
+        (
+            'pending_in_time', 'cột (12) đang giải quyết trong hạn', 'column (12) pending within the time limit',
+            r.reported_pending_in_time, r.rebuilt_pending_in_time
+        ),
+        (
+            'pending_overdue', 'cột (13) đang giải quyết quá hạn', 'column (13) pending and overdue',
+            r.reported_pending_overdue, r.rebuilt_pending_overdue
+        )
     ) as m (measure, label_vi, label_en, value_a, value_b)
 ),
 
@@ -124,16 +146,28 @@ final as (
             coalesce(value_a, 0), case when value_a is null then ' (ô trống)' else '' end, value_b,
             case when difference > 0 then '+' else '' end || difference, trim_scale(tolerance),
             case when missing_exports > 0
-                then format('; %%s đơn vị không gửi tệp hồ sơ', missing_exports) else '' end
+                    then format('; %%s đơn vị không gửi tệp hồ sơ', missing_exports)
+                else ''
+            end
             || case when missing_start_files > 0
-                then format('; %%s đơn vị chưa có tệp hồ sơ quý %%s, quý kỳ báo cáo bắt đầu',
-                            missing_start_files, start_quarter) else '' end,
+                    then format(
+                            '; %%s đơn vị chưa có tệp hồ sơ quý %%s, quý kỳ báo cáo bắt đầu',
+                            missing_start_files, start_quarter
+                        )
+                else ''
+            end,
             label_en, case when value_a is null then ' (blank cell)' else '' end,
             case when missing_exports > 0
-                then format('; %%s units sent no dossiers file', missing_exports) else '' end
+                    then format('; %%s units sent no dossiers file', missing_exports)
+                else ''
+            end
             || case when missing_start_files > 0
-                then format('; %%s units have no dossiers file loaded for %%s, where the period starts',
-                            missing_start_files, start_quarter) else '' end
+                    then format(
+                            '; %%s units have no dossiers file loaded for %%s, where the period starts',
+                            missing_start_files, start_quarter
+                        )
+                else ''
+            end
         ) as detail
     from compared
 )

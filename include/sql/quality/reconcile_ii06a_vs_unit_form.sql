@@ -54,8 +54,8 @@ higher_rows as (
     select r.*
     from form_rows as r
     where r.unit_code is not null
-      and r.unit_code <> r.reporting_unit_code
-      and r.unit_code in (select reporting_unit_code from form_totals)
+        and r.unit_code <> r.reporting_unit_code
+        and r.unit_code in (select reporting_unit_code from form_totals)
 ),
 
 pairs as (
@@ -69,7 +69,7 @@ pairs as (
             r.reporting_unit_code, r.line_number, ru.unit_level
         ) as source_a,
         format(
-            'Tổng %%1$s dòng Biểu II.06a do %%2$s %%3$s báo cáo / sum of the %%1$s rows of the II.06a reported by %%4$s %%3$s',
+            'Tổng %%1$s dòng Biểu II.06a do %%2$s %%3$s báo cáo / sum of the %%1$s rows of the II.06a reported by %%4$s %%3$s',  -- noqa: LT05
             t.rows_summed,
             case u.unit_level when 'province' then 'tỉnh' when 'district' then 'huyện' else 'xã' end,
             r.unit_code, u.unit_level
@@ -82,29 +82,51 @@ pairs as (
     join units as ru on ru.unit_code = r.reporting_unit_code
     cross join lateral (
         values
-            ('received_total', 'cột (3) tổng số nhận giải quyết', 'column (3) received, total',
-             r.received_total, t.received_total),
-            ('received_online', 'cột (4) mới tiếp nhận trực tuyến', 'column (4) newly received online',
-             r.received_online, t.received_online),
-            ('received_direct_postal', 'cột (5) mới tiếp nhận trực tiếp, bưu chính',
-             'column (5) newly received in person or by post',
-             r.received_direct_postal, t.received_direct_postal),
-            ('received_carried_over', 'cột (6) từ kỳ trước chuyển qua', 'column (6) carried over',
-             r.received_carried_over, t.received_carried_over),
-            ('resolved_total', 'cột (7) tổng số đã giải quyết', 'column (7) resolved, total',
-             r.resolved_total, t.resolved_total),
-            ('resolved_early', 'cột (8) giải quyết trước hạn', 'column (8) resolved early',
-             r.resolved_early, t.resolved_early),
-            ('resolved_on_time', 'cột (9) giải quyết đúng hạn', 'column (9) resolved on time',
-             r.resolved_on_time, t.resolved_on_time),
-            ('resolved_late', 'cột (10) giải quyết quá hạn', 'column (10) resolved late',
-             r.resolved_late, t.resolved_late),
-            ('pending_total', 'cột (11) tổng số đang giải quyết', 'column (11) pending, total',
-             r.pending_total, t.pending_total),
-            ('pending_in_time', 'cột (12) đang giải quyết trong hạn', 'column (12) pending within the time limit',
-             r.pending_in_time, t.pending_in_time),
-            ('pending_overdue', 'cột (13) đang giải quyết quá hạn', 'column (13) pending and overdue',
-             r.pending_overdue, t.pending_overdue)
+        (
+            'received_total', 'cột (3) tổng số nhận giải quyết', 'column (3) received, total',
+            r.received_total, t.received_total
+        ),
+        (
+            'received_online', 'cột (4) mới tiếp nhận trực tuyến', 'column (4) newly received online',
+            r.received_online, t.received_online
+        ),
+        (
+            'received_direct_postal', 'cột (5) mới tiếp nhận trực tiếp, bưu chính',
+            'column (5) newly received in person or by post',
+            r.received_direct_postal, t.received_direct_postal
+        ),
+        (
+            'received_carried_over', 'cột (6) từ kỳ trước chuyển qua', 'column (6) carried over',
+            r.received_carried_over, t.received_carried_over
+        ),
+        (
+            'resolved_total', 'cột (7) tổng số đã giải quyết', 'column (7) resolved, total',
+            r.resolved_total, t.resolved_total
+        ),
+        (
+            'resolved_early', 'cột (8) giải quyết trước hạn', 'column (8) resolved early',
+            r.resolved_early, t.resolved_early
+        ),
+        (
+            'resolved_on_time', 'cột (9) giải quyết đúng hạn', 'column (9) resolved on time',
+            r.resolved_on_time, t.resolved_on_time
+        ),
+        (
+            'resolved_late', 'cột (10) giải quyết quá hạn', 'column (10) resolved late',
+            r.resolved_late, t.resolved_late
+        ),
+        (
+            'pending_total', 'cột (11) tổng số đang giải quyết', 'column (11) pending, total',
+            r.pending_total, t.pending_total
+        ),
+        (
+            'pending_in_time', 'cột (12) đang giải quyết trong hạn', 'column (12) pending within the time limit',
+            r.pending_in_time, t.pending_in_time
+        ),
+        (
+            'pending_overdue', 'cột (13) đang giải quyết quá hạn', 'column (13) pending and overdue',
+            r.pending_overdue, t.pending_overdue
+        )
     ) as m (measure, label_vi, label_en, value_a, value_b)
 ),
 
@@ -130,19 +152,25 @@ final as (
             coalesce(value_a, 0), case when value_a is null then ' (ô trống)' else '' end,
             coalesce(value_b, 0), case when value_b is null then ' (ô trống)' else '' end,
             case when difference > 0 then '+' else '' end || difference, trim_scale(tolerance),
-            case when other_period then format(
-                '; hai biểu ghi kỳ khác nhau (%%s-%%s so với %%s-%%s)',
-                to_char(period_start, 'DD/MM/YYYY'), to_char(period_end, 'DD/MM/YYYY'),
-                to_char(other_start, 'DD/MM/YYYY'), to_char(other_end, 'DD/MM/YYYY')
-            ) else '' end,
+            case when other_period
+                    then format(
+                            '; hai biểu ghi kỳ khác nhau (%%s-%%s so với %%s-%%s)',
+                            to_char(period_start, 'DD/MM/YYYY'), to_char(period_end, 'DD/MM/YYYY'),
+                            to_char(other_start, 'DD/MM/YYYY'), to_char(other_end, 'DD/MM/YYYY')
+                        )
+                else ''
+            end,
             label_en,
             case when value_a is null then ' (blank cell)' else '' end,
             case when value_b is null then ' (blank cells)' else '' end,
-            case when other_period then format(
-                '; the two forms state different periods (%%s-%%s against %%s-%%s)',
-                to_char(period_start, 'DD/MM/YYYY'), to_char(period_end, 'DD/MM/YYYY'),
-                to_char(other_start, 'DD/MM/YYYY'), to_char(other_end, 'DD/MM/YYYY')
-            ) else '' end
+            case when other_period
+                    then format(
+                            '; the two forms state different periods (%%s-%%s against %%s-%%s)',
+                            to_char(period_start, 'DD/MM/YYYY'), to_char(period_end, 'DD/MM/YYYY'),
+                            to_char(other_start, 'DD/MM/YYYY'), to_char(other_end, 'DD/MM/YYYY')
+                        )
+                else ''
+            end
         ) as detail
     from compared
 )

@@ -23,8 +23,8 @@ reporting_units as (
 own_desk as (
     select *
     from core.desk_counts(
-        %(quarter)s, %(first_day)s::date, %(last_day)s::date, array(select unit_code from reporting_units)
-    )
+            %(quarter)s, %(first_day)s::date, %(last_day)s::date, array(select unit_code from reporting_units)
+        )
 ),
 
 children as (
@@ -68,10 +68,13 @@ pairs as (
     from indicators as i
     join children as c on c.unit_code = i.unit_code
     left join own_desk as o on o.unit_code = i.unit_code
-    cross join lateral (
-        values
-            ('reporting_units', i.reporting_units::bigint, (o.unit_code is not null)::integer::bigint,
-             c.reporting_units),
+    cross join
+        lateral (
+            values
+            (
+                'reporting_units', i.reporting_units::bigint, (o.unit_code is not null)::integer::bigint,
+                c.reporting_units
+            ),
             ('carried_over', i.carried_over, o.carried_over, c.carried_over),
             ('received', i.received, o.received, c.received),
             ('received_online', i.received_online, o.received_online, c.received_online),
@@ -84,7 +87,7 @@ pairs as (
             ('pending', i.pending, o.pending, c.pending),
             ('pending_overdue', i.pending_overdue, o.pending_overdue, c.pending_overdue),
             ('returned_by_post', i.returned_by_post, o.returned_by_post, c.returned_by_post)
-    ) as m (measure, value_a, own, below)
+        ) as m (measure, value_a, own, below)
     where i.reporting_units > 0
 ),
 

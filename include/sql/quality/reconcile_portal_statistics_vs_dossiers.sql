@@ -36,25 +36,28 @@ dossier_files as (
 counted as (
     select *
     from core.desk_counts(
-        %(quarter)s, %(first_day)s::date, %(last_day)s::date, array(select distinct unit_code from statistics)
-    )
+            %(quarter)s, %(first_day)s::date, %(last_day)s::date, array(select distinct unit_code from statistics)
+        )
 ),
 
 pairs as (
     select
         s.quarter, u.province_code, s.unit_code, u.unit_level, m.measure, m.label_vi, m.label_en,
-        m.value_a, m.value_b, f.paths is not null as has_dossiers, coalesce(f.fetched_together, false) as fetched_together,
+        m.value_a, m.value_b, f.paths is not null as has_dossiers,
+        coalesce(f.fetched_together, false) as fetched_together,
         format(
             'Thống kê của cổng DVC cho %%1$s (%%2$s) / the portal''s statistics for %%1$s (%%2$s)', s.unit_code, s.path
         ) as source_a,
         case
-            when f.paths is null then format(
-                'Hồ sơ của %%1$s: chưa nạp tệp hồ sơ nào / dossiers of %%1$s: no dossiers file loaded', s.unit_code
-            )
+            when f.paths is null
+                then format(
+                        'Hồ sơ của %%1$s: chưa nạp tệp hồ sơ nào / dossiers of %%1$s: no dossiers file loaded',
+                        s.unit_code
+                    )
             else format(
-                'Hồ sơ của %%1$s trong core.fct_dossier (%%2$s) / dossiers of %%1$s in core.fct_dossier (%%2$s)',
-                s.unit_code, f.paths
-            )
+                    'Hồ sơ của %%1$s trong core.fct_dossier (%%2$s) / dossiers of %%1$s in core.fct_dossier (%%2$s)',
+                    s.unit_code, f.paths
+                )
         end as source_b
     from statistics as s
     join units as u on u.unit_code = s.unit_code and u.unit_level = s.unit_level
@@ -62,18 +65,18 @@ pairs as (
     left join dossier_files as f on f.unit_code = s.unit_code
     cross join lateral (
         values
-            ('carried_over', 'từ kỳ trước chuyển qua', 'carried over', s.carried_over, c.carried_over),
-            ('received', 'mới tiếp nhận', 'received', s.received, c.received),
-            ('received_online', 'tiếp nhận trực tuyến', 'received online', s.received_online, c.received_online),
-            ('received_direct', 'tiếp nhận trực tiếp', 'received in person', s.received_direct, c.received_direct),
-            ('received_postal', 'tiếp nhận qua bưu chính', 'received by post', s.received_postal, c.received_postal),
-            ('resolved', 'đã giải quyết', 'resolved', s.resolved, c.resolved),
-            ('resolved_early', 'giải quyết trước hạn', 'resolved early', s.resolved_early, c.resolved_early),
-            ('resolved_on_time', 'giải quyết đúng hạn', 'resolved on time', s.resolved_on_time, c.resolved_on_time),
-            ('resolved_late', 'giải quyết quá hạn', 'resolved late', s.resolved_late, c.resolved_late),
-            ('pending', 'đang giải quyết', 'pending', s.pending, c.pending),
-            ('pending_overdue', 'đang giải quyết quá hạn', 'pending and overdue', s.pending_overdue, c.pending_overdue),
-            ('returned_by_post', 'trả kết quả qua bưu chính', 'returned by post', s.returned_by_post, c.returned_by_post)
+        ('carried_over', 'từ kỳ trước chuyển qua', 'carried over', s.carried_over, c.carried_over),
+        ('received', 'mới tiếp nhận', 'received', s.received, c.received),
+        ('received_online', 'tiếp nhận trực tuyến', 'received online', s.received_online, c.received_online),
+        ('received_direct', 'tiếp nhận trực tiếp', 'received in person', s.received_direct, c.received_direct),
+        ('received_postal', 'tiếp nhận qua bưu chính', 'received by post', s.received_postal, c.received_postal),
+        ('resolved', 'đã giải quyết', 'resolved', s.resolved, c.resolved),
+        ('resolved_early', 'giải quyết trước hạn', 'resolved early', s.resolved_early, c.resolved_early),
+        ('resolved_on_time', 'giải quyết đúng hạn', 'resolved on time', s.resolved_on_time, c.resolved_on_time),
+        ('resolved_late', 'giải quyết quá hạn', 'resolved late', s.resolved_late, c.resolved_late),
+        ('pending', 'đang giải quyết', 'pending', s.pending, c.pending),
+        ('pending_overdue', 'đang giải quyết quá hạn', 'pending and overdue', s.pending_overdue, c.pending_overdue),
+        ('returned_by_post', 'trả kết quả qua bưu chính', 'returned by post', s.returned_by_post, c.returned_by_post)
     ) as m (measure, label_vi, label_en, value_a, value_b)
 ),
 

@@ -3,8 +3,8 @@
 select path
 from raw.landing_file
 where quarter = %(quarter)s
-  and dataset = %(dataset)s
-  and is_current
-  and status = 'loaded'
-  and rows_read = 0
+    and dataset = %(dataset)s
+    and is_current
+    and status = 'loaded'
+    and rows_read = 0
 order by path

@@ -9,7 +9,7 @@ select r.procedure_code
 from raw.procedures as r
 join raw.landing_file as f on f.file_id = r.file_id
 where f.quarter = %(quarter)s
-  and f.dataset = 'procedures'
-  and f.is_current
-  and f.status = 'loaded'
-  and r.procedure_code is not null
+    and f.dataset = 'procedures'
+    and f.is_current
+    and f.status = 'loaded'
+    and r.procedure_code is not null

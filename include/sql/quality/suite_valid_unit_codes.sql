@@ -7,7 +7,7 @@ with provinces as (
     from raw.landing_file as f
     join core.dim_admin_unit as u
         on u.unit_code = f.unit_code and u.unit_level = f.unit_level
-       and %(day)s::date between u._valid_from and u._valid_to
+            and %(day)s::date between u._valid_from and u._valid_to
     where f.quarter = %(quarter)s and f.is_current and f.status = 'loaded'
 )
 

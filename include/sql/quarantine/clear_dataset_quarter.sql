@@ -1,1 +1,2 @@
-delete from quarantine.rejected_row where quarter = %(quarter)s and dataset = %(dataset)s
+delete from quarantine.rejected_row
+where quarter = %(quarter)s and dataset = %(dataset)s

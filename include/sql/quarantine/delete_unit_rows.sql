@@ -2,11 +2,11 @@
 -- files ('level/unit'), before those units are staged again.
 delete from quarantine.rejected_row
 where quarter = %(quarter)s
-  and dataset = %(dataset)s
-  and file_id in (
-      select file_id
-      from raw.landing_file
-      where quarter = %(quarter)s
-        and dataset = %(dataset)s
-        and unit_level || '/' || unit_code = any(%(landing_units)s)
-  )
+    and dataset = %(dataset)s
+    and file_id in (
+        select file_id
+        from raw.landing_file
+        where quarter = %(quarter)s
+            and dataset = %(dataset)s
+            and unit_level || '/' || unit_code = any(%(landing_units)s)
+    )

@@ -31,4 +31,4 @@ final as (
 )
 
 select * from final
-order by row_count desc, dataset, reason_rows desc, reason
+order by row_count desc, dataset asc, reason_rows desc, reason asc

@@ -7,27 +7,30 @@ with ranked as (
         i.*,
         p.unit_name as parent_name,
         case when i.unit_level = 'commune' and i.on_time_rate is not null then
-            dense_rank() over (partition by i.unit_level, i.parent_code order by i.on_time_rate desc nulls last)
+                dense_rank() over (partition by i.unit_level, i.parent_code order by i.on_time_rate desc nulls last)
         end as rank_on_time_in_district,
         case when i.unit_level = 'commune' and i.on_time_rate is not null then
-            dense_rank() over (partition by i.unit_level, i.province_code order by i.on_time_rate desc nulls last)
+                dense_rank() over (partition by i.unit_level, i.province_code order by i.on_time_rate desc nulls last)
         end as rank_on_time_in_province,
         case when i.unit_level = 'commune' and i.online_rate is not null then
-            dense_rank() over (partition by i.unit_level, i.parent_code order by i.online_rate desc nulls last)
+                dense_rank() over (partition by i.unit_level, i.parent_code order by i.online_rate desc nulls last)
         end as rank_online_in_district,
         case when i.unit_level = 'commune' and i.online_rate is not null then
-            dense_rank() over (partition by i.unit_level, i.province_code order by i.online_rate desc nulls last)
+                dense_rank() over (partition by i.unit_level, i.province_code order by i.online_rate desc nulls last)
         end as rank_online_in_province
     from mart.unit_quarter_indicators as i
     left join mart.unit_quarter_indicators as p on p.quarter = i.quarter and p.unit_code = i.parent_code
     where i.quarter = %(quarter)s and i.province_code = %(province)s
 )
 
-select *
-from ranked
-where unit_code = %(unit)s or parent_code = %(unit)s
-   or parent_code in (select unit_code from ranked where parent_code = %(unit)s)
+select r.*
+from ranked as r
+where r.unit_code = %(unit)s or r.parent_code = %(unit)s
+    or r.parent_code in (
+        select c.unit_code from ranked as c
+        where c.parent_code = %(unit)s
+    )
 order by
-    case unit_level when 'province' then 0 when 'district' then 1 else 2 end,
-    parent_code nulls first,
-    unit_code
+    case r.unit_level when 'province' then 0 when 'district' then 1 else 2 end,
+    r.parent_code nulls first,
+    r.unit_code

@@ -5,11 +5,14 @@ with units as (
     where quarter = %(quarter)s and province_code = %(province)s
 )
 
-select *
-from units
-where unit_code = %(unit)s or parent_code = %(unit)s
-   or parent_code in (select unit_code from units where parent_code = %(unit)s)
+select u.*
+from units as u
+where u.unit_code = %(unit)s or u.parent_code = %(unit)s
+    or u.parent_code in (
+        select c.unit_code from units as c
+        where c.parent_code = %(unit)s
+    )
 order by
-    case unit_level when 'province' then 0 when 'district' then 1 else 2 end,
-    parent_code nulls first,
-    unit_code
+    case u.unit_level when 'province' then 0 when 'district' then 1 else 2 end,
+    u.parent_code nulls first,
+    u.unit_code

@@ -4,9 +4,9 @@ select btrim(r.dossier_id, E' \t\r\n') as dossier_id, min(r.file_id) as first_fi
 from raw.dossiers as r
 join raw.landing_file as f on f.file_id = r.file_id
 where f.quarter = %(quarter)s
-  and f.dataset = %(dataset)s
-  and f.is_current
-  and f.status = 'loaded'
-  and btrim(r.dossier_id, E' \t\r\n') <> ''
+    and f.dataset = %(dataset)s
+    and f.is_current
+    and f.status = 'loaded'
+    and btrim(r.dossier_id, E' \t\r\n') <> ''
 group by 1
 having count(distinct r.file_id) > 1
