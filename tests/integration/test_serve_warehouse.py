@@ -19,23 +19,18 @@ from cchc.cli import main
 from cchc.warehouse.connection import connect, embedded_server, postmaster_info
 from cchc.warehouse.partitions import ensure_partition
 from cchc.warehouse.serve import Listen, ServeError
+from tests.support.loopback import likely_free_port
 
 pytestmark = pytest.mark.integration
 
 PASSWORD = "Mật-khẩu đọc 2024"
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def _serve_on_a_free_port(capsys) -> tuple[int, str, str]:
     """PostgreSQL cannot be told port 0, so take a free one; if another program takes it before PostgreSQL
     binds, `serve-warehouse` says so (exit 1, warehouse left on its socket) and we try another."""
     for _ in range(3):
-        port = _free_port()
+        port = likely_free_port()
         code = main(["serve-warehouse", "--listen", f"127.0.0.1:{port}"])
         out, err = capsys.readouterr()
         if code == 0:

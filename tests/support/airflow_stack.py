@@ -4,7 +4,6 @@ test server, started from `cchc.deploy`, driven through the REST API and stopped
 from __future__ import annotations
 
 import os
-import socket
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -18,21 +17,16 @@ from cchc.deploy.settings import LocalDeployment
 from cchc.warehouse.connection import with_database
 from tests.support.airflow_api import AirflowApi
 from tests.support.databases import drop_database
+from tests.support.loopback import likely_free_port
 
 PASSWORD = "deployed-test-login"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def _start_on_a_free_port(settings: dict, extra_env: dict[str, str]) -> tuple[LocalDeployment, dict[str, int]]:
     """The api-server's port must be known before it starts (the workers are told it), so it cannot be
     port 0: take a free one, and if another program takes it first, `start` says so and we try another."""
     for _ in range(3):
-        deployment = LocalDeployment(port=free_port(), **settings)
+        deployment = LocalDeployment(port=likely_free_port(), **settings)
         try:
             pids = start(deployment, extra_env)
         except PortInUseError:

@@ -56,3 +56,12 @@ def refusing_port() -> Iterator[int]:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         yield sock.getsockname()[1]
+
+
+def likely_free_port() -> int:
+    """A port on 127.0.0.1 free a moment ago, for a server that must be told its port before it starts
+    (PostgreSQL, Airflow's api-server: neither can report a port 0 back). Another process can take it
+    first; the callers retry on the server's own "address in use" error."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
