@@ -24,7 +24,7 @@ DEMO_RUN_DATE ?= 2024-07-01
 DEMO_QUARTER ?= 2024Q2
 DEMO_EARLIER_QUARTERS ?= 2023Q4 2024Q1
 
-.PHONY: install demo test test-random test-each-module test-unit lint bench fuzz airflow-db airflow airflow-stop chromium clean
+.PHONY: install demo test test-each-module test-unit lint bench fuzz airflow-db airflow airflow-stop chromium clean
 
 $(STAMP): pyproject.toml sample_data/pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Python 3.11 is required")'
@@ -68,18 +68,16 @@ chromium:
 		$(SUDO) apt-get update -qq && \
 		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
+# `make test` shuffles modules and tests (pytest-randomly): the seed is printed first, and
+# PYTEST_ARGS='--randomly-seed=N' repeats that order, '-p no:randomly' runs the files in their order.
+# The tests of a module marked `scenario` (steps of one story on one stack) keep their order.
 # pytest exits 5 when it collects no test. That is a failure (a broken collection must not pass),
 # unless PYTEST_ARGS asks for a marker on purpose (-m ...) and no test carries it.
-# `make test` keeps the files' order: the deployed modules' tests are steps of one scenario on one
-# stack. `make test-random` shuffles modules and tests (pytest-randomly; the seed is printed first).
 MARKER_ASKED = $(filter -m,$(PYTEST_ARGS))
 test: install airflow-db chromium
-	pytest -p no:randomly $(PYTEST_ARGS); status=$$?; \
+	pytest $(PYTEST_ARGS); status=$$?; \
 	if [ $$status -eq 5 ] && [ -n "$(MARKER_ASKED)" ]; then echo "no tests carry the marker asked for"; exit 0; fi; \
 	exit $$status
-
-test-random: install airflow-db chromium
-	pytest $(PYTEST_ARGS)
 
 # Each test module in a pytest process of its own (a module must not lean on what another left behind);
 # long: about the suite's time again. `make test-each-module MODULES='tests/unit/*.py'` for a part.

@@ -96,7 +96,7 @@ def conn(warehouse_db: str):
 
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Put the tests of a `scenario` module back in their file order after a shuffle (make test-random):
+    """Put the tests of a `scenario` module back in their file order after a shuffle (make test):
     modules still run in a random order, and so do the tests of every other module."""
     places = {}
     for index, item in enumerate(items):
