@@ -740,6 +740,33 @@ def test_commune_figures_equal_a_recount_of_their_exports(warehouse, db, quarter
         ), export  # fmt: skip
 
 
+@pytest.mark.parametrize("quarter", [Quarter(2025, 2), Quarter(2025, 3)], ids=str)
+def test_province_figures_equal_a_recount_of_every_export_in_it(warehouse, db, quarter):
+    """The province's row against every dossiers export of a unit of province 82 (its communes, and its
+    district desks before the reform), recounted with the csv module and summed: the roll-up through
+    districts and the reform's new communes, held against a count that uses none of the pipeline's code.
+    Which units are the province's comes from the reference (the mart's province_code)."""
+    units = {
+        row["unit_code"]
+        for row in rows(
+            db,
+            "select unit_code from mart.unit_quarter_indicators where quarter = %s and province_code = '82'",
+            (str(quarter),),
+        )
+    }
+    exports = [p for p in sorted(warehouse.landing.glob(f"*/*/{quarter}/dossiers.csv")) if p.parts[-3] in units]
+    levels = {p.parts[-4] for p in exports}
+    assert levels == ({"commune", "district"} if quarter < Quarter(2025, 3) else {"commune"})
+    recounts = [recount_export(export, quarter.first_day, quarter.last_day) for export in exports]
+    (province,) = rows(
+        db,
+        "select received, resolved from mart.unit_quarter_indicators where quarter = %s and unit_code = '82'",
+        (str(quarter),),
+    )
+    assert province["received"] == sum(one["received"] for one in recounts) > 0
+    assert province["resolved"] == sum(one["resolved"] for one in recounts)
+
+
 # 6. The Decision 766 scorecard --------------------------------------------------------------------------
 
 
