@@ -16,7 +16,6 @@ import contextlib
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -26,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from cchc.deploy.settings import ADMIN, LocalDeployment, environment, from_environment, write_passwords
+from cchc.ports import check_free
 
 STOP_GRACE_SECONDS = 30
 
@@ -149,11 +149,10 @@ def _port_taken(deployment: LocalDeployment) -> str:
 
 def _refuse_taken_port(deployment: LocalDeployment) -> None:
     """Fail before starting anything rather than let the health check answer for another server on the port."""
-    with socket.socket() as probe:
-        try:
-            probe.bind(("127.0.0.1", deployment.port))
-        except OSError as error:
-            raise PortInUseError(_port_taken(deployment)) from error
+    try:
+        check_free("127.0.0.1", deployment.port)
+    except OSError as error:
+        raise PortInUseError(_port_taken(deployment)) from error
 
 
 def _api_server_lost_its_port(deployment: LocalDeployment) -> bool:

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from cchc import settings
+from cchc.ports import check_free
 from cchc.warehouse.connection import EMBEDDED_DATABASE, embedded_server, postmaster_info
 
 HBA_MARK = "# Written by `cchc serve-warehouse`"
@@ -113,18 +114,14 @@ def _refuse_taken(listen: Listen) -> None:
     """Ask the system before stopping the warehouse to restart it: a taken address is named, and the
     warehouse is not restarted at all."""
     try:
-        addresses = socket.getaddrinfo(listen.host, listen.port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+        check_free(listen.host, listen.port)
     except socket.gaierror as error:
         raise ServeError(f"cannot listen on {listen.host}:{listen.port}: {error.strerror}") from error
-    for family, kind, protocol, _name, address in addresses:
-        with socket.socket(family, kind, protocol) as probe:
-            try:
-                probe.bind(address)
-            except OSError as error:
-                raise AddressInUseError(
-                    f"cannot listen on {listen.host}:{listen.port}: {error.strerror} (another program listens "
-                    "there?); the warehouse was left as it was"
-                ) from error
+    except OSError as error:
+        raise AddressInUseError(
+            f"cannot listen on {listen.host}:{listen.port}: {error.strerror} (another program listens "
+            "there?); the warehouse was left as it was"
+        ) from error
 
 
 def _last_error(log: Path) -> str:
