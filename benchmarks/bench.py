@@ -205,7 +205,7 @@ select '{QUARTER}'::text as quarter, r.file_id, r.line_number, f.source_level,
     r.supplement_requests::integer as supplement_requests
 from bench_raw as r
 join bench_file as f using (file_id);"""
-# core.fct_dossier's columns and rules (include/sql/core/fct_dossier.sql needs no join either); the
+# core.fct_dossier's columns and rules (include/sql/models/core/fct_dossier/build.sql needs no join either); the
 # local calendar days come from the session's time zone.
 FLOOR_FACT = """create table bench_fct as
 select quarter, unit_code, dossier_id, source_level, procedure_code, field, channel,

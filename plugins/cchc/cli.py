@@ -55,11 +55,15 @@ def cmd_migrate(_args: argparse.Namespace) -> int:
 
     with connect() as conn:
         done = bootstrap_warehouse(conn)
+    stale = "; ".join(f"{name} ({', '.join(quarters)})" for name, quarters in done["quarters_to_refresh"].items())
     print(
         f"migrations applied: {', '.join(done['migrations_applied']) or 'none (up to date)'}; "
+        f"derived relations created: {', '.join(done['models_created']) or 'none (up to date)'}; "
         f"admin units changed: {done['admin_units_changed']}; lineage rows changed: {done['lineage_changed']}; "
         f"row security applied to: {', '.join(done['row_security_applied_to']) or 'none (all covered)'}"
     )
+    if stale:
+        print(f"recreated empty, refresh these quarters to rebuild them: {stale}")
     return 0
 
 
@@ -124,7 +128,7 @@ def cmd_show(args: argparse.Namespace) -> int:
     with connect() as conn:
         rows = fetch_all(
             conn,
-            "marts/show_quarter.sql",
+            "reports/show_quarter.sql",
             {"quarter": str(args.quarter), "level": args.level, "province": args.province},
         )
     if not rows:
@@ -253,15 +257,16 @@ def cmd_reader_access(args: argparse.Namespace) -> int:
 
 
 def cmd_docs(args: argparse.Namespace) -> int:
-    """Set the mart's column COMMENTs from the indicator registry, then write (or check) docs/."""
-    from cchc.indicators import DOCS_DIR, apply_indicator_comments, render_docs, stale_docs, write_docs
+    """Set every derived relation's COMMENTs from its model file, then write (or check) docs/."""
+    from cchc.indicators import DOCS_DIR, render_docs, stale_docs, write_docs
     from cchc.warehouse.connection import connect
     from cchc.warehouse.migrations import migrate
+    from cchc.warehouse.models import apply_models
 
     folder = Path(args.out) if args.out else DOCS_DIR
     with connect() as conn:
         migrate(conn)
-        apply_indicator_comments(conn)
+        apply_models(conn, comments=True)
         rendered = render_docs(conn)
     if args.check:
         stale = stale_docs(rendered, folder)
@@ -432,7 +437,8 @@ def build_parser() -> argparse.ArgumentParser:
     revoke.set_defaults(func=cmd_reader_access)
 
     docs = sub.add_parser(
-        "docs", help="set the indicator COMMENTs from the registry and write docs/indicators.md, data_dictionary.md"
+        "docs",
+        help="set the COMMENTs from the model files (include/sql/models), write docs/indicators.md, data_dictionary.md",
     )
     docs.add_argument("--check", action="store_true", help="only report whether the docs are up to date")
     docs.add_argument("--out", help="folder of the generated docs (default: docs/)")

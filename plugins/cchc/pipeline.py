@@ -32,9 +32,9 @@ from cchc.sources.datasets import DATASETS
 from cchc.sources.landing import LandingProblem, discover, discover_statistics, parse_landing_path, shown
 from cchc.staging import count_file_loads, dataset_fingerprint, stage_dataset, suite_parameters
 from cchc.warehouse.bootstrap import refresh_reference
-from cchc.warehouse.build_order import build_order
 from cchc.warehouse.connection import connect
 from cchc.warehouse.migrations import migrate
+from cchc.warehouse.models import apply_models, builds_of
 from cchc.warehouse.partitions import empty_partition, lock_quarter
 from cchc.warehouse.reference import units_valid_on
 from cchc.warehouse.sql_files import execute_file, fetch_all
@@ -77,13 +77,14 @@ class RefreshContext:
 
 
 def prepare_warehouse(ctx: RefreshContext) -> dict[str, Any]:
-    """Apply migrations, refresh the admin-unit reference, open the run's audit record."""
+    """Apply migrations, bring the derived relations to their model files, refresh the admin-unit
+    reference, open the run's audit record."""
     with ctx.connect() as conn:
         applied = migrate(conn)
         runs.start_run(conn, ctx.run_id, str(ctx.quarter), ctx.trigger, ctx.held_by_process)
         with runs.task_record(conn, ctx.run_id, "prepare_warehouse") as summary:
             # The rest of bootstrap_warehouse, inside the task's record: a failure is the run's.
-            summary.update(migrations_applied=applied, **refresh_reference(conn))
+            summary.update(migrations_applied=applied, **apply_models(conn), **refresh_reference(conn))
             return summary
 
 
@@ -315,36 +316,12 @@ def validate_and_stage(ctx: RefreshContext) -> dict[str, Any]:
         return summary
 
 
-# What each build step writes, relation -> its SQL; the order comes from what each file reads
-# (cchc.warehouse.build_order): scorecard_766 and unit_quarter_comparable read unit_quarter_indicators.
-CORE_BUILDS: dict[str, str] = {
-    "core.fct_dossier": "core/fct_dossier.sql",
-    "core.fct_survey_response": "core/fct_survey_response.sql",
-    "core.fct_inspection_finding": "core/fct_inspection_finding.sql",
-    "core.fct_cchc_plan": "core/fct_cchc_plan.sql",
-    "core.fct_par_score": "core/fct_par_score.sql",
-    "core.fct_one_stop_report_row": "core/fct_one_stop_report_row.sql",
-    "core.dim_procedure": "core/dim_procedure.sql",
-}
-MART_BUILDS: dict[str, str] = {
-    "mart.unit_quarter_indicators": "marts/unit_quarter_indicators.sql",
-    "mart.scorecard_766": "marts/scorecard_766.sql",
-    "mart.unit_quarter_comparable": "marts/unit_quarter_comparable.sql",
-    "mart.unit_quarter_satisfaction": "marts/unit_quarter_satisfaction.sql",
-    "mart.inspections": "marts/inspections.sql",
-    "mart.plan_compliance": "marts/plan_compliance.sql",
-    "mart.par_index": "marts/par_index.sql",
-    "mart.one_stop_report_ii06a": "marts/one_stop_report_ii06a.sql",
-    "mart.unit_quarter_ii06a": "marts/unit_quarter_ii06a.sql",
-}
-
-
 def build_core(ctx: RefreshContext) -> dict[str, Any]:
     """Replace the quarter's partition of every core fact in one transaction, so readers never see
     the step half done; `<table>_rows` in the summary counts what each fact received."""
     with ctx.connect() as conn, runs.task_record(conn, ctx.run_id, "build_core") as summary:
         # Staging of this quarter and of the earlier ones it reads, the reference, the SQL, the parameters.
-        _replace_partitions(conn, ctx, "build_core", "validate_and_stage", build_order(CORE_BUILDS), summary)
+        _replace_partitions(conn, ctx, "build_core", "validate_and_stage", builds_of("build_core"), summary)
         summary["attention"] = _quarter_order_notes(conn, ctx.quarter)
         # Warnings, not rejections: the units whose volume is far from their own history.
         warnings = plausible_volume_warnings(conn, str(ctx.quarter))
@@ -374,7 +351,7 @@ def _quarter_order_notes(conn: psycopg.Connection, quarter: Quarter) -> list[str
 def build_marts(ctx: RefreshContext) -> dict[str, Any]:
     """Replace the quarter's partition of every mart in one transaction, each after the marts it reads."""
     with ctx.connect() as conn, runs.task_record(conn, ctx.run_id, "build_marts") as summary:
-        _replace_partitions(conn, ctx, "build_marts", "build_core", build_order(MART_BUILDS), summary)
+        _replace_partitions(conn, ctx, "build_marts", "build_core", builds_of("build_marts"), summary)
         return summary
 
 

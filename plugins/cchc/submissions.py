@@ -92,7 +92,7 @@ def snapshot(
     again."""
     known = checksums or {}
     files, _problems = discover(landing, quarter)  # misplaced files are the refresh's to report
-    execute_file(conn, "marts/landing_snapshot_create.sql")
+    execute_file(conn, "models/mart/submission_status/landing_snapshot_create.sql")
     rows = (
         (
             f.relative_path,
@@ -127,7 +127,7 @@ def status(
         "grace_days": grace_days(),
         "provinces": provinces,
     }
-    return [Submission.of(row) for row in fetch_all(conn, "marts/submission_status.sql", params)]
+    return [Submission.of(row) for row in fetch_all(conn, "models/mart/submission_status/build.sql", params)]
 
 
 def record(
@@ -136,7 +136,7 @@ def record(
     """Replace the quarter's rows of mart.submission_status (of `provinces`, or all) with `rows`, in the
     caller's transaction."""
     params = {"quarter": str(quarter), "provinces": list(provinces) if provinces else None}
-    execute_file(conn, "marts/submission_status_clear.sql", params)
+    execute_file(conn, "models/mart/submission_status/clear_quarter.sql", params)
     return copy_rows(conn, TABLE, COLUMNS, (tuple(row[c] for c in COLUMNS) for row in rows))
 
 

@@ -12,9 +12,9 @@ from cchc.indicators import (
     REGISTRY,
     SCORECARD_TABLE,
     TABLE,
-    apply_indicator_comments,
     render_data_dictionary,
 )
+from cchc.warehouse.models import apply_models
 from tests.integration.helpers import mart_row, refresh, write_dossiers
 
 pytestmark = pytest.mark.integration
@@ -178,13 +178,16 @@ def test_every_mart_column_has_a_registry_entry_and_its_comment(conn, table):
         assert comment == by_name[name].comment(), f"{table}.{name}"
 
 
-def test_apply_indicator_comments_sets_the_registry_text(conn):
+def test_apply_models_with_comments_sets_the_registry_text_again(conn):
     conn.execute(f"comment on column {TABLE}.received is 'stale'")
     conn.execute(f"comment on column {SCORECARD_TABLE}.total_score is 'stale'")
     conn.execute(f"comment on column {SCORECARD_TABLE}.quarter is null")
     conn.commit()
     assert dict(_columns_and_comments(conn, SCORECARD_TABLE))["total_score"] == "stale"
-    assert apply_indicator_comments(conn) == sum(len(indicators) for indicators in REGISTRY.values())
+    # Their model files did not change: only a forced pass (what `cchc docs` runs) sets them again.
+    assert apply_models(conn)["comments_set"] == []
+    assert dict(_columns_and_comments(conn))["received"] == "stale"
+    assert set(REGISTRY) <= set(apply_models(conn, comments=True)["comments_set"])
     assert dict(_columns_and_comments(conn))["received"] == BY_NAME["received"].comment()
     scorecard = {indicator.name: indicator for indicator in REGISTRY[SCORECARD_TABLE]}
     comments = dict(_columns_and_comments(conn, SCORECARD_TABLE))

@@ -1,4 +1,4 @@
-"""The indicator registry: complete, well-formed, and the only source of the marts' comments and docs."""
+"""The indicator marts' model files: complete, well-formed, and the only source of the marts' comments and docs."""
 
 from __future__ import annotations
 
@@ -18,22 +18,17 @@ from cchc.indicators import (
     SCORECARD_WEIGHTS,
     TABLE,
     UNITS,
-    comment_statement,
-    comment_statements,
     online_target,
     render_indicators_md,
     scorecard_parameters,
 )
+from cchc.warehouse.models import comment_statements, load_models
 
 pytestmark = pytest.mark.unit
 
-SCHEMA = sql_dir() / "schema"
-MARTS = sql_dir() / "marts"
-MART_SQL = MARTS / "unit_quarter_indicators.sql"
-SCORECARD_SQL = MARTS / "scorecard_766.sql"
-ADD_COLUMN_RE = re.compile(r"add column (\w+)", re.I)
-# Table-level constraints of a `create table`, not columns.
-CONSTRAINT_WORDS = {"primary", "check", "unique", "constraint", "foreign", "exclude"}
+MODELS = sql_dir() / "models"
+MART_SQL = MODELS / "mart" / "unit_quarter_indicators" / "build.sql"
+SCORECARD_SQL = MODELS / "mart" / "scorecard_766" / "build.sql"
 # Every registered table, its registry and (for ids) its bare name.
 TABLES = list(REGISTRY)
 ENTRIES = [(table, indicator) for table, indicators in REGISTRY.items() for indicator in indicators]
@@ -57,34 +52,12 @@ def _entry_id(entry: tuple[str, object]) -> str:
 
 
 def _mart_sql(table: str):
-    """The SQL that fills a registered mart: include/sql/marts/<table>.sql."""
-    return MARTS / f"{_bare(table)}.sql"
+    """The query that fills a registered mart: include/sql/models/mart/<table>/build.sql."""
+    return MODELS / "mart" / _bare(table) / "build.sql"
 
 
-def _comment_re(table: str) -> re.Pattern[str]:
-    schema, name = (re.escape(part) for part in table.split("."))
-    return re.compile(rf'comment on column "?{schema}"?\."?{name}"?\."?(\w+)"? is', re.I)
-
-
-def _migrations() -> list:
-    return sorted(SCHEMA.glob("*.sql"))
-
-
-def _declared_columns(table: str) -> list[str]:
-    """Columns of a mart as the migrations create and alter it."""
-    create_re = re.compile(rf"create table {re.escape(table)} \((.*?)\n\) partition", re.S | re.I)
-    alter_re = re.compile(rf"alter table {re.escape(table)}\b(.*?);", re.S | re.I)
-    columns: list[str] = []
-    for path in _migrations():
-        text = path.read_text(encoding="utf-8")
-        if created := create_re.search(text):
-            for line in created.group(1).splitlines():
-                word = line.strip().split(" ", 1)[0]
-                if word and word.lower() not in CONSTRAINT_WORDS and not word.startswith("--"):
-                    columns.append(word)
-        for statement in alter_re.findall(text):
-            columns += ADD_COLUMN_RE.findall(statement)
-    return columns
+def _comments(table: str) -> list[str]:
+    return [statement.as_string(None) for statement in comment_statements(load_models()[table])]
 
 
 def test_registry_holds_both_marts():
@@ -93,19 +66,17 @@ def test_registry_holds_both_marts():
 
 
 @pytest.mark.parametrize("table", TABLES)
-def test_registry_names_are_unique_and_cover_every_declared_column(table):
+def test_registry_names_are_unique_and_are_the_models_columns(table):
     names = [i.name for i in REGISTRY[table]]
     assert len(names) == len(set(names))
-    declared = _declared_columns(table)
-    assert len(declared) == len(set(declared)), f"{table}: a column is declared twice"
-    assert sorted(declared) == sorted(names)
+    assert names == [column for column, _ in load_models()[table].columns]
 
 
-def test_declared_columns_include_every_migrations_additions():
-    declared = _declared_columns(TABLE)
-    assert "progress_score_766" in declared and "rank_on_time_in_parent" in declared
-    assert {"procedures_catalogued", "procedures_online_share", "survey_responses", "satisfied_share"} <= set(declared)
-    scorecard = _declared_columns(SCORECARD_TABLE)
+def test_the_registry_holds_the_columns_added_over_time():
+    names = [i.name for i in INDICATORS]
+    assert "progress_score_766" in names and "rank_on_time_in_parent" in names
+    assert {"procedures_catalogued", "procedures_online_share", "survey_responses", "satisfied_share"} <= set(names)
+    scorecard = [i.name for i in SCORECARD_766]
     assert "total_score" in scorecard and "band" in scorecard and "primary" not in scorecard
 
 
@@ -166,44 +137,31 @@ def test_scorecard_has_percent_columns():
 
 
 def test_comment_statement_quotes_the_text():
-    text = comment_statements()[[i.name for i in INDICATORS].index("meets_online_target")]
-    assert text.startswith('COMMENT ON COLUMN "mart"."unit_quarter_indicators"."meets_online_target" IS ')
+    statements = _comments(TABLE)
+    assert statements[0].startswith('comment on table "mart"."unit_quarter_indicators" is ')
+    text = statements[1 + [i.name for i in INDICATORS].index("meets_online_target")]
+    assert text.startswith('comment on column "mart"."unit_quarter_indicators"."meets_online_target" is ')
     assert "'Đạt chỉ tiêu trực tuyến / meets the online target: online_rate >= online_target_percent; " in text
-    assert comment_statement(BY_NAME["quarter"]).as_string(None).endswith("never NULL'")
-    assert comment_statements(TABLE) == comment_statements()
+    assert statements[1].endswith("never NULL'")
 
 
 def test_comment_statement_of_the_scorecard_names_its_table():
     names = [i.name for i in SCORECARD_766]
-    statements = comment_statements(SCORECARD_TABLE)
+    statements = _comments(SCORECARD_TABLE)[1:]
     assert len(statements) == len(SCORECARD_766)
     band = statements[names.index("band")]
-    assert band.startswith('COMMENT ON COLUMN "mart"."scorecard_766"."band" IS ')
-    assert "''từ 50 đến dưới 90''" in band and band.endswith("';")
-    quarter = comment_statement(BY_NAME["quarter"], SCORECARD_TABLE).as_string(None)
-    assert quarter.startswith('COMMENT ON COLUMN "mart"."scorecard_766"."quarter" IS ')
-    assert quarter.endswith("never NULL'")
+    assert band.startswith('comment on column "mart"."scorecard_766"."band" is ')
+    assert "''từ 50 đến dưới 90''" in band and band.endswith("'")
+    assert statements[0].startswith('comment on column "mart"."scorecard_766"."quarter" is ')
+    assert statements[0].endswith("never NULL'")
 
 
-@pytest.mark.parametrize("table", TABLES)
-def test_latest_migration_comment_of_each_column_is_the_registrys(table):
-    statements = dict(zip([i.name for i in REGISTRY[table]], comment_statements(table), strict=True))
-    comment_re = _comment_re(table)
-    latest: dict[str, str] = {}
-    for path in _migrations():
-        text = path.read_text(encoding="utf-8")
-        for name in comment_re.findall(text):
-            latest[name] = text
-    assert set(latest) == set(statements)
-    for name, statement in statements.items():
-        assert statement in latest[name], f"{table}.{name}: its latest migration COMMENT differs from the registry"
-
-
-def test_comment_regex_tells_the_tables_apart():
-    statement = comment_statements(SCORECARD_TABLE)[0]
-    assert _comment_re(SCORECARD_TABLE).findall(statement) == ["quarter"]
-    assert _comment_re(TABLE).findall(statement) == []
-    assert _comment_re(TABLE).findall("comment on column mart.unit_quarter_indicators.received is 'x'") == ["received"]
+def test_a_column_comment_is_rendered_from_the_indicators_fields():
+    indicator = BY_NAME["online_rate"]
+    assert indicator.comment() == (
+        f"{indicator.label_vi} / {indicator.label_en}: {indicator.formula}; NULL: {indicator.null_meaning}"
+    )
+    assert f"is '{indicator.comment()}'" in _comments(TABLE)[1 + [i.name for i in INDICATORS].index("online_rate")]
 
 
 def test_online_target_defaults_to_40(monkeypatch):

@@ -30,12 +30,12 @@ select
     e.files
 from suite
 cross join jsonb_to_recordset(%(expectations)s::jsonb) as e (
-    position smallint,
-    check_name text,
-    severity text,
-    reason text,
-    success boolean,
-    element_count integer,
+    position         smallint,
+    check_name       text,
+    severity         text,
+    reason           text,
+    success          boolean,
+    element_count    integer,
     unexpected_count integer,
-    files jsonb
+    files            jsonb
 )

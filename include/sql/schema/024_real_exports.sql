@@ -51,7 +51,3 @@ comment on column raw.landing_file.warnings is
 alter table audit.file_load
     add column rows_skipped integer,
     add column warnings text[];
-
-comment on function core.desk_counts(text, date, date, text[]) is
-    'Số hồ sơ của bộ phận một cửa từng đơn vị trong quý / each listed unit''s own desk counts for the quarter '
-    '(0 when it has no dossier), by the counting rules of docs/design.md and Asia/Ho_Chi_Minh calendar days';

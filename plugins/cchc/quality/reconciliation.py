@@ -57,10 +57,10 @@ ABS_VAR = "CCHC_RECONCILE_TOLERANCE_ABS"
 PORTAL_CHECK = "portal_statistics_vs_dossiers"
 # Check name -> the file inserting its rows.
 CHECKS: tuple[tuple[str, str], ...] = (
-    ("ii06a_vs_dossiers", "quality/reconcile_ii06a_vs_dossiers.sql"),
-    ("ii06a_vs_unit_form", "quality/reconcile_ii06a_vs_unit_form.sql"),
-    ("indicators_rollup", "quality/reconcile_indicators_rollup.sql"),
-    (PORTAL_CHECK, "quality/reconcile_portal_statistics_vs_dossiers.sql"),
+    ("ii06a_vs_dossiers", "models/mart/reconciliation/build_ii06a_vs_dossiers.sql"),
+    ("ii06a_vs_unit_form", "models/mart/reconciliation/build_ii06a_vs_unit_form.sql"),
+    ("indicators_rollup", "models/mart/reconciliation/build_indicators_rollup.sql"),
+    (PORTAL_CHECK, "models/mart/reconciliation/build_portal_statistics_vs_dossiers.sql"),
 )
 TOP_DIFFERENCES = 5  # gaps named in the step's summary
 STATISTICS_TABLE = "raw.portal_statistics"

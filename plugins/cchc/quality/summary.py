@@ -112,7 +112,7 @@ def _submissions_section(conn: psycopg.Connection, quarter: Quarter, province: s
     from cchc.submissions import STATUS_EN, Submission
 
     params = {"quarter": str(quarter), "province": province}
-    recorded = fetch_all(conn, "marts/submission_status_of_quarter.sql", params)
+    recorded = fetch_all(conn, "models/mart/submission_status/rows_of_quarter.sql", params)
     rows = [Submission.of(row) for row in recorded]
     conn.rollback()
     if not rows:

@@ -34,7 +34,7 @@ def _cell(value: Any) -> str:
 
 
 def indicator_table(rows: list[tuple[Any, ...]]) -> str:
-    """Rows as selected by `include/sql/marts/show_quarter.sql`; NULL (no data) shown as a dash."""
+    """Rows as selected by `include/sql/reports/show_quarter.sql`; NULL (no data) shown as a dash."""
     shown = [[_cell(value) for value in row] for row in rows]
     align = ("left",) * _TEXT_COLUMNS + ("right",) * (len(HEADERS) - _TEXT_COLUMNS)
     return tabulate(shown, headers=HEADERS, tablefmt="simple", disable_numparse=True, colalign=align)

@@ -1,6 +1,6 @@
-"""A warehouse brought up to this release: migrations, the reference data, and row security over
-whatever the migrations added. `cchc migrate`, each refresh's first step and the tests' template all
-do exactly this, in this order."""
+"""A warehouse brought up to this release: migrations, the derived relations from their model folders,
+the reference data, and row security over whatever was added. `cchc migrate`, each refresh's first
+step and the tests' template all do exactly this, in this order."""
 
 from __future__ import annotations
 
@@ -11,12 +11,15 @@ import psycopg
 from cchc.warehouse.access import ensure_row_security
 from cchc.warehouse.lineage import load_admin_unit_lineage
 from cchc.warehouse.migrations import migrate
+from cchc.warehouse.models import apply_models
 from cchc.warehouse.reference import load_admin_units
 
 
 def bootstrap_warehouse(conn: psycopg.Connection) -> dict[str, Any]:
-    """Apply pending migrations, then `refresh_reference`; returns what changed."""
-    return {"migrations_applied": migrate(conn), **refresh_reference(conn)}
+    """Apply pending migrations, then the models (`apply_models`), then `refresh_reference`; returns what
+    changed, including the quarters to refresh again where a derived relation was recreated."""
+    applied = migrate(conn)
+    return {"migrations_applied": applied, **apply_models(conn), **refresh_reference(conn)}
 
 
 def refresh_reference(conn: psycopg.Connection) -> dict[str, Any]:

@@ -1,11 +1,12 @@
-"""Versioned schema migrations: `include/sql/schema/NNN_name.sql`, applied once each, in order.
+"""Versioned schema migrations: `include/sql/schema/NNN_name.sql`, applied once each, in order, for the
+state that cannot be rebuilt: raw, staging, quarantine and audit tables, reference dimensions, roles and
+row security. The derived relations are models (cchc.warehouse.models), created after the migrations.
 
-Each file runs in its own transaction under an advisory lock, so two processes starting
-at once (a CLI refresh and an Airflow task) never apply the same migration twice. A file that
-changed after it was applied is an error: migrations are history, new changes get a new file.
-The one exception is a revision of comments only, listed in COMMENT_REVISIONS with the checksum of
-the text it replaced: a warehouse that applied that text is up to date and its record takes the new
-checksum.
+Each file runs in its own transaction under an advisory lock, so two processes starting at once (a CLI
+refresh and an Airflow task) never apply the same migration twice. A file that changed after it was
+applied is an error: migrations are history, new changes get a new file. The exceptions are listed in
+REVISIONS with the checksums of the texts they replaced; a warehouse that applied one of those texts is
+up to date and its record takes the new checksum.
 """
 
 from __future__ import annotations
@@ -21,14 +22,30 @@ from cchc.config import sql_dir
 
 _NAME_RE = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
 
-# Applied texts whose later revision changed only comments: `--` lines, and the text of a COMMENT ON
-# that a later migration sets as well. Keyed by file name; values are the checksums replaced.
-COMMENT_REVISIONS: dict[str, frozenset[str]] = {
-    # A citation of the design document moved to docs/design.md (migration 024 re-sets the function comment).
-    "001_schemas.sql": frozenset({"659675f6b03f866b46f16e0e34e8c11842c8082d62689060a580efbd81b9447b"}),
-    "021_desk_counts.sql": frozenset({"8209f937af56aa26a3c39c83551621d1c248526062c19fdd4c23ea4ee4ae9807"}),
+# Applied texts whose later revision left the warehouse's lasting state as it was, keyed by file name;
+# values are the checksums replaced.
+_COMMENTS_ONLY = {
+    # A citation of the design document moved to docs/design.md.
+    "001_schemas.sql": {"659675f6b03f866b46f16e0e34e8c11842c8082d62689060a580efbd81b9447b"},
 }
-_LOCK_KEY = 0x0CC4C  # any constant shared by every process that migrates this warehouse
+# The derived relations and functions these files created moved to include/sql/models and
+# include/sql/functions; what is left is what they always created besides. (007, 011-014, 016, 021,
+# 022, 025 and 030 created derived relations only and are gone; a warehouse keeps their records.)
+_DERIVED_MOVED_OUT = {
+    "006_core.sql": "1b00dc8c179904d901ee0aaad317e5141749ab4cbaeaad4a4c333dd73f5fc135",
+    "015_procedures_quarters_scorecard.sql": "2a7e594a0c50ac540fe49a0ea3fd75eba0eab1100152679552f8a6919b0abc57",
+    "019_portal_statistics.sql": "7d4f789d2ce9a74e903c72aa47adb1ec146e7cc6c0572d268ca1ca704480de30",
+    "024_real_exports.sql": "3e5fbdb705947e51565b481d25275c087c39ee632fd6e329dcda03b6e889cfe3",
+    "028_submission_status.sql": "1f558c14344ce314eecc972596d29211450564a2552e197c55481fb58fa25d4a",
+    "029_reports.sql": "24067b72d8bdb7720187580a4b5fe04ade7ca2789e4a1ee76bc912fd2cc62a2f",
+}
+REVISIONS: dict[str, frozenset[str]] = {
+    name: frozenset(
+        _COMMENTS_ONLY.get(name, set()) | ({_DERIVED_MOVED_OUT[name]} if name in _DERIVED_MOVED_OUT else set())
+    )
+    for name in {*_COMMENTS_ONLY, *_DERIVED_MOVED_OUT}
+}
+LOCK_KEY = 0x0CC4C  # any constant shared by every process that migrates this warehouse
 
 
 @dataclass(frozen=True)
@@ -59,7 +76,7 @@ def migrate(conn: psycopg.Connection, folder: Path | None = None) -> list[str]:
     """Apply pending migrations; returns the names applied."""
     applied_now: list[str] = []
     with conn.transaction():
-        conn.execute("select pg_advisory_xact_lock(%s)", (_LOCK_KEY,))
+        conn.execute("select pg_advisory_xact_lock(%s)", (LOCK_KEY,))
         conn.execute("create schema if not exists audit")
         conn.execute(
             """create table if not exists audit.schema_migration (
@@ -73,7 +90,7 @@ def migrate(conn: psycopg.Connection, folder: Path | None = None) -> list[str]:
             if migration.version in done:
                 applied = done[migration.version]
                 if applied != migration.checksum:
-                    if applied not in COMMENT_REVISIONS.get(migration.path.name, ()):
+                    if applied not in REVISIONS.get(migration.path.name, ()):
                         raise RuntimeError(
                             f"{migration.path.name} was changed after it was applied; add a new migration instead"
                         )

@@ -19,6 +19,7 @@ from typing import Any
 import psycopg
 
 from cchc.config import expectations_dir, reference_dir, sql_dir
+from cchc.warehouse.models import FUNCTIONS_DIR, load_models
 from cchc.warehouse.sql_files import execute_file, fetch_all
 
 PACKAGE_DIR = Path(__file__).resolve().parents[1]
@@ -44,6 +45,7 @@ def code_digest(kind: str) -> str:
     any of them (a fixed parser, a new expectation, a migration) invalidates what was built before."""
     sql = sql_dir()
     schema = [*(sql / "schema").glob("*.sql")]
+    functions = [*(sql / FUNCTIONS_DIR).glob("*.sql")]
     sources = {
         "stage": [
             *schema,
@@ -53,11 +55,22 @@ def code_digest(kind: str) -> str:
             PACKAGE_DIR / "quality" / "expectations.py",
             PACKAGE_DIR / "staging.py",
         ],
-        "core": [*schema, *(sql / "core").glob("*.sql"), *reference_dir().rglob("*.csv")],
-        "marts": [*(sql / "marts").glob("*.sql"), PACKAGE_DIR / "indicators.py"],
-        "reconcile": [*(sql / "quality").glob("reconcile_*.sql"), PACKAGE_DIR / "quality" / "reconciliation.py"],
+        "core": [
+            *schema,
+            *_model_files("build_core"),
+            *functions,
+            *(sql / "core").glob("*.sql"),
+            *reference_dir().rglob("*.csv"),
+        ],
+        "marts": [*_model_files("build_marts"), *functions, PACKAGE_DIR / "indicators.py"],
+        "reconcile": [*_model_files("reconcile"), *functions, PACKAGE_DIR / "quality" / "reconciliation.py"],
     }[kind]
     return files_digest(path for path in sources if path.is_file())
+
+
+def _model_files(step: str) -> list[Path]:
+    """The definitions and build queries of the models `step` fills."""
+    return [path for model in load_models().values() if model.built_by == step for path in model.folder.glob("*.sql")]
 
 
 def inputs_up_to(conn: psycopg.Connection, step: str, quarter: str) -> list[tuple[str, str, str]]:

@@ -1,0 +1,25 @@
+create view bao_cao.bieu_ii06a_doi_chieu with (security_invoker = true) as
+select
+    quarter as "Quý",
+    province_code as "Mã tỉnh",
+    reporting_unit_code as "Đơn vị báo cáo",
+    unit_code as "Mã đơn vị của dòng",
+    row_label as "Dòng trên biểu",
+    period_start as "Từ ngày",
+    period_end as "Đến ngày",
+    reported_received_total as "(3) Báo cáo",
+    rebuilt_received_total as "(3) Tính lại",
+    diff_received_total as "(3) Chênh lệch",
+    reported_resolved_total as "(7) Báo cáo",
+    rebuilt_resolved_total as "(7) Tính lại",
+    diff_resolved_total as "(7) Chênh lệch",
+    reported_resolved_late as "(10) Báo cáo",
+    rebuilt_resolved_late as "(10) Tính lại",
+    diff_resolved_late as "(10) Chênh lệch",
+    reported_pending_total as "(11) Báo cáo",
+    rebuilt_pending_total as "(11) Tính lại",
+    diff_pending_total as "(11) Chênh lệch",
+    reported_pending_overdue as "(13) Báo cáo",
+    rebuilt_pending_overdue as "(13) Tính lại",
+    diff_pending_overdue as "(13) Chênh lệch"
+from mart.one_stop_report_ii06a;

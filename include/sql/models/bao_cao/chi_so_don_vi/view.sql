@@ -1,0 +1,28 @@
+create view bao_cao.chi_so_don_vi with (security_invoker = true) as
+select
+    quarter as "Quý",
+    province_code as "Mã tỉnh",
+    unit_code as "Mã đơn vị",
+    unit_name as "Tên đơn vị",
+    unit_level as "Cấp",
+    parent_code as "Mã đơn vị cấp trên",
+    reporting_units as "Số đơn vị báo cáo",
+    received as "Tiếp nhận mới",
+    received_online as "Tiếp nhận trực tuyến",
+    received_direct as "Tiếp nhận trực tiếp",
+    received_postal as "Tiếp nhận qua bưu chính",
+    carried_over as "Kỳ trước chuyển qua",
+    resolved as "Đã giải quyết",
+    resolved_early as "Trước hạn",
+    resolved_on_time as "Đúng hạn",
+    resolved_late as "Quá hạn",
+    pending as "Đang giải quyết",
+    pending_overdue as "Đang giải quyết quá hạn",
+    on_time_rate as "Tỷ lệ đúng hạn (%)",
+    early_rate as "Tỷ lệ trước hạn (%)",
+    online_rate as "Tỷ lệ trực tuyến (%)",
+    online_target_percent as "Chỉ tiêu trực tuyến (%)",
+    meets_online_target as "Đạt chỉ tiêu trực tuyến",
+    progress_score_766 as "Điểm tiến độ (766, tối đa 20)",
+    satisfied_share as "Tỷ lệ hài lòng (%)"
+from mart.unit_quarter_indicators;

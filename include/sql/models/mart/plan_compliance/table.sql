@@ -1,0 +1,20 @@
+create table mart.plan_compliance (
+    quarter                 text not null,
+    province_code           text not null,
+    unit_code               text not null,
+    unit_name               text not null,
+    unit_level              text not null,
+    plan_year               integer not null,
+    plan_id                 text not null,
+    issued_on               date not null,
+    deadline                date not null,
+    issued_late             boolean not null,
+    days_late               integer not null,
+    budget_published        boolean,
+    budget_published_on     date,
+    corrective_letters      integer not null,
+    corrective_documents    text,
+    letters_not_followed_up integer not null,
+    letters_followed_up     boolean,
+    primary key (quarter, unit_code, plan_year)
+) partition by list (quarter);

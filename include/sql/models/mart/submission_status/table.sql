@@ -1,0 +1,21 @@
+create table mart.submission_status (
+    quarter       text not null,
+    province_code text not null,
+    unit_code     text not null,
+    unit_name     text not null,
+    unit_level    text not null,
+    parent_code   text,
+    dataset       text not null,
+    expected      boolean not null,
+    period_end    date not null,
+    due_on        date not null,
+    path          text,
+    received_at   timestamptz,
+    versions      integer not null,
+    file_status   text check (file_status in ('loaded', 'rejected', 'not_loaded_yet')),
+    data_rows     integer,
+    submission    text not null check (submission in ('on_time', 'late', 'rejected', 'missing', 'not_due')),
+    submission_vi text not null,
+    as_of         timestamptz not null,
+    primary key (quarter, unit_code, dataset)
+);
