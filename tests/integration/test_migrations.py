@@ -1,5 +1,5 @@
 """Migrations are history: a changed file is refused, except a listed revision (comments only, or the
-derived relations moved out to their model folders: tests/integration/test_models.py)."""
+derived relations moved out to their model folders: tests/models/test_models.py)."""
 
 from __future__ import annotations
 

@@ -5,7 +5,8 @@ the views of `bao_cao` live in one folder each, `include/sql/models/<schema>/<re
 - `build.sql` (`build_<check>.sql` for the reconciliation): the query the pipeline fills it with;
 - `model.yml`: its description, each column's COMMENT (or, for the indicator marts, the indicator's
   labels, formula, unit, legal source and NULL meaning, from which the COMMENT is rendered), the step
-  that builds it and every relation and function its SQL reads.
+  that builds it, every relation and function its SQL reads, and the test modules that check it
+  (`tests/models/<schema>/test_<relation>.py` where one is its own).
 
 They are not migrations: `apply_models` creates what is missing, drops and recreates a relation whose
 definition changed (`audit.model_definition` holds the digest it was created from), forgets the step
@@ -32,6 +33,7 @@ from cchc.warehouse.sql_files import execute_file, execute_template, fetch_all, 
 
 MODELS_DIR = "models"
 FUNCTIONS_DIR = "functions"
+MODEL_KEYS = {"description", "built_by", "depends_on", "tests", "columns"}
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,7 @@ class Model:
     depends_on: tuple[str, ...]
     columns: tuple[tuple[str, str | None], ...]  # (column, COMMENT or None) in the relation's order
     indicators: tuple[Indicator, ...]
+    tests: tuple[str, ...]  # test modules (paths from the project root) that check it
 
     @property
     def definition_file(self) -> Path:
@@ -93,6 +96,9 @@ def read_model(folder: Path) -> Model:
     if len(kinds) != 1 or not (folder / "model.yml").is_file():
         raise ValueError(f"{folder}: a model folder holds model.yml and one of table.sql or view.sql")
     spec = yaml.safe_load((folder / "model.yml").read_text(encoding="utf-8"))
+    unknown = set(spec) - MODEL_KEYS
+    if unknown:
+        raise ValueError(f"{folder / 'model.yml'}: unknown key(s) {', '.join(sorted(unknown))}")
     columns = spec.get("columns") or {}
     indicators = tuple(_indicator(name, value) for name, value in columns.items() if isinstance(value, dict))
     comments = {i.name: i.comment() for i in indicators}
@@ -107,6 +113,7 @@ def read_model(folder: Path) -> Model:
             (name, comments.get(name, value if value is None else str(value))) for name, value in columns.items()
         ),
         indicators=indicators,
+        tests=tuple(spec.get("tests") or ()),
     )
 
 
