@@ -341,6 +341,12 @@ def _quarter_order_notes(conn: psycopg.Connection, quarter: Quarter) -> list[str
             f"{previous} was never refreshed: {quarter}'s facts that start in it (II.06a periods from the 15th "
             f"of its last month) are counted without its dossiers; refresh {previous}, then {quarter}"
         )
+    elif not recorded(conn, previous, "build_core", "quarter"):
+        notes.append(
+            f"{previous} was staged but its facts are not built (an upgrade recreated a core relation, or its "
+            f"last refresh stopped before build_core): {quarter}'s marts count without them; refresh {previous}, "
+            f"then {quarter}"
+        )
     later = [row[0] for row in fetch_all(conn, "audit/later_quarters_built_before.sql", {"quarter": str(quarter)})]
     if later:
         notes.append(f"{', '.join(later)} were built from an older version of {quarter}: refresh them to carry it on")

@@ -34,6 +34,8 @@ from cchc.warehouse.sql_files import execute_file, execute_template, fetch_all, 
 MODELS_DIR = "models"
 FUNCTIONS_DIR = "functions"
 MODEL_KEYS = {"description", "built_by", "depends_on", "tests", "columns"}
+# libyaml's safe loader where PyYAML was built with it: every process that builds or documents reads all.
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass(frozen=True)
@@ -95,7 +97,7 @@ def read_model(folder: Path) -> Model:
     kinds = [kind for kind in ("table", "view") if (folder / f"{kind}.sql").is_file()]
     if len(kinds) != 1 or not (folder / "model.yml").is_file():
         raise ValueError(f"{folder}: a model folder holds model.yml and one of table.sql or view.sql")
-    spec = yaml.safe_load((folder / "model.yml").read_text(encoding="utf-8"))
+    spec = yaml.load((folder / "model.yml").read_text(encoding="utf-8"), Loader=_YAML_LOADER)
     unknown = set(spec) - MODEL_KEYS
     if unknown:
         raise ValueError(f"{folder / 'model.yml'}: unknown key(s) {', '.join(sorted(unknown))}")
