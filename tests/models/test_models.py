@@ -14,6 +14,7 @@ import psycopg
 import pytest
 
 from benchmarks.bench import psql_binary
+from cchc.cli import main
 from cchc.warehouse.bootstrap import bootstrap_warehouse
 from cchc.warehouse.connection import connect, ensure_database, with_database
 from cchc.warehouse.models import apply_models, load_models
@@ -91,7 +92,9 @@ def _sample_landing(tmp_path: Path) -> Path:
     return landing
 
 
-def test_a_changed_definition_recreates_the_relation_its_views_and_forgets_its_builds(refreshed_copy):
+def test_a_changed_definition_recreates_the_relation_its_views_and_forgets_its_builds(
+    refreshed_copy, monkeypatch, capsys
+):
     url, landing = refreshed_copy
     before = {quarter: mart_rows(url, quarter) for quarter in QUARTERS}
     with connect(url) as conn:
@@ -99,14 +102,23 @@ def test_a_changed_definition_recreates_the_relation_its_views_and_forgets_its_b
         conn.execute("update audit.model_definition set definition = 'earlier' where relation = %s", (INDICATORS,))
         conn.commit()
         assert conn.execute("select count(*) from audit.step_input where step = 'build_marts'").fetchone()[0] == 3
-        outcome = bootstrap_warehouse(conn)
+        monkeypatch.setenv("WAREHOUSE_URL", url)
+        capsys.readouterr()
+        assert main(["migrate"]) == 0
+        printed = capsys.readouterr().out
         # The two views of bao_cao over it went with it and came back; nothing else was touched.
-        assert outcome["models_created"] == [INDICATORS, "bao_cao.chi_so_don_vi", "bao_cao.xep_hang_xa"]
-        assert outcome["quarters_to_refresh"] == {INDICATORS: list(QUARTERS)}
-        assert set(outcome["row_security_applied_to"]) == {"unit_quarter_indicators", "chi_so_don_vi", "xep_hang_xa"}
+        assert f"derived relations created: {INDICATORS}, bao_cao.chi_so_don_vi, bao_cao.xep_hang_xa;" in printed
+        assert "row security applied to: chi_so_don_vi, unit_quarter_indicators, xep_hang_xa" in printed
+        assert f"refresh these quarters to rebuild them: {INDICATORS} (2023Q4, 2024Q1, 2024Q2)" in printed
         assert conn.execute(f"select count(*) from {INDICATORS}").fetchone() == (0,)
         assert conn.execute("select count(*) from audit.step_input where step = 'build_marts'").fetchone() == (0,)
         assert conn.execute("select count(*) from mart.scorecard_766").fetchone()[0] > 0
+        # A reader's grant came back with the relation: row security covers every mart again.
+        assert conn.execute(
+            "select has_table_privilege('cchc_reader', %s, 'select'), relrowsecurity from pg_class "
+            "where oid = %s::regclass",
+            (INDICATORS, INDICATORS),
+        ).fetchone() == (True, True)
         conn.rollback()
     for quarter in QUARTERS:
         refresh(url, landing, quarter)
