@@ -19,7 +19,7 @@ from cchc.warehouse.bootstrap import bootstrap_warehouse
 from cchc.warehouse.connection import connect, ensure_database, with_database
 from cchc.warehouse.models import apply_models, load_models
 from tests.integration.helpers import refresh
-from tests.support.catalog import catalogue, differences
+from tests.support.catalog import catalogue, columns_and_comments, differences
 from tests.support.databases import copy_template, drop_database, mart_rows
 
 pytestmark = pytest.mark.integration
@@ -35,14 +35,6 @@ KEPT_SCHEMAS = ("raw", "staging", "quarantine", "audit")
 UPGRADE_BOOKKEEPING = {"audit.schema_migration", "audit.model_definition", "audit.step_input"}
 
 
-def _columns(conn: psycopg.Connection, relation: str) -> list[tuple[str, str | None]]:
-    return conn.execute(
-        "select attname, col_description(attrelid, attnum) from pg_attribute "
-        "where attrelid = %s::regclass and attnum > 0 and not attisdropped order by attnum",
-        (relation,),
-    ).fetchall()
-
-
 @pytest.mark.parametrize("relation", sorted(MODELS))
 def test_the_warehouse_holds_each_model_as_its_folder_says(conn, relation):
     model = MODELS[relation]
@@ -50,7 +42,7 @@ def test_the_warehouse_holds_each_model_as_its_folder_says(conn, relation):
     assert kind is not None, f"{relation} was not created"
     assert kind[0] == ("v" if model.kind == "view" else "p" if model.built_by != "load_raw_files" else "r")
     # Same columns, in the same order, each with the COMMENT its model.yml gives it.
-    assert _columns(conn, relation) == list(model.columns), f"{model.folder / 'model.yml'}"
+    assert columns_and_comments(conn, relation) == list(model.columns), f"{model.folder / 'model.yml'}"
     described = conn.execute("select obj_description(%s::regclass, 'pg_class')", (relation,)).fetchone()[0]
     assert described == model.description
 

@@ -78,3 +78,12 @@ def differences(left: dict[str, list[tuple[Any, ...]]], right: dict[str, list[tu
         lines += [f"{kind} only in the first: {row}" for row in sorted(a - b, key=repr)]
         lines += [f"{kind} only in the second: {row}" for row in sorted(b - a, key=repr)]
     return lines
+
+
+def columns_and_comments(conn: psycopg.Connection, relation: str) -> list[tuple[str, str | None]]:
+    """A relation's columns in table order, each with its COMMENT (None where it has none)."""
+    return conn.execute(
+        "select a.attname, col_description(a.attrelid, a.attnum) from pg_attribute as a "
+        "where a.attrelid = to_regclass(%s) and a.attnum > 0 and not a.attisdropped order by a.attnum",
+        (relation,),
+    ).fetchall()

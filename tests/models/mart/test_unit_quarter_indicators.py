@@ -16,6 +16,7 @@ from cchc.indicators import (
 )
 from cchc.warehouse.models import apply_models
 from tests.integration.helpers import mart_row, refresh, write_dossiers
+from tests.support.catalog import columns_and_comments
 
 pytestmark = pytest.mark.integration
 
@@ -158,11 +159,7 @@ def test_district_rolls_up_the_new_counts(loaded, conn):
 
 
 def _columns_and_comments(conn, table: str = TABLE) -> list[tuple[str, str | None]]:
-    return conn.execute(
-        "select a.attname, col_description(a.attrelid, a.attnum) from pg_attribute as a "
-        "where a.attrelid = to_regclass(%s) and a.attnum > 0 and not a.attisdropped order by a.attnum",
-        (table,),
-    ).fetchall()
+    return columns_and_comments(conn, table)
 
 
 @pytest.mark.parametrize("table", list(REGISTRY))
