@@ -4,7 +4,7 @@
 -- Partitions out of the readers' way: a reporting tool lists every table of schema mart it can see
 -- the name of, and a partition read directly would bypass its parent's province filter anyway
 -- (readers have no grant on one). New partitions of mart tables are created in mart_partitions
--- (cchc.warehouse.sql_files.partition_name); the ones made so far move there.
+-- (cchc.warehouse.sql_files.partition_name).
 create schema mart_partitions;
 comment on schema mart_partitions is
     'Phân vùng theo quý của các bảng mart; đọc qua bảng cha trong schema mart / quarter partitions of the mart '
