@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import uuid
 
@@ -54,7 +55,27 @@ def test_small_benchmark_reports_every_stage(server_url, bench_database, tmp_pat
     assert "psql \\copy (reference)" in report and "Refresh throughput / `\\copy` throughput" in report
     assert "DAG parse time (`airflow dags report`): cchc_ingest_commune.py" in report
     assert f"| {bench.FLOOR_STAGE} | {floor['seconds']:.2f} | " in report
-    assert "- Three layers in SQL, no checks: " in report and "the ratio's ceiling for this layering: " in report
+    assert "- Three layers in SQL, no checks (the floor): " in report
+    assert f"the floor runs at **{result['ratio_ceiling_for_layering']:.3f}** of `\\copy`" in report
+    # The four figures of the performance target, last, each beside its target.
+    assert result["ratio_to_floor"] == pytest.approx(
+        result["refresh_rows_per_second"] / floor["rows_per_second"], rel=0.01
+    )
+    four = report.split("## The four figures", 1)[1]
+    assert f"1. Refresh throughput / floor throughput: **{result['ratio_to_floor']:.3f}** (target ≥ 0.5)." in four
+    assert f"**{100 * result['rerun_one_late_file_share']:.1f}%** of the full run (target ≤ 5%)" in four
+    assert f"**{100 * result['rerun_unchanged_share']:.1f}%** of the full run (target < 5%)" in four
+    # Memory counts the PostgreSQL server's processes too. The suite's own embedded server runs here, so
+    # its postmaster.pid is readable and its memory is measured.
+    server, total = result["peak_server_bytes"], result["peak_total_bytes"]
+    if "WAREHOUSE_URL" not in os.environ:
+        assert server is not None
+    if server is not None:
+        assert server > 10 * 2**20 and all(stage["peak_server_mib"] > 0 for stage in result["refresh"])
+        assert max(result["peak_rss_bytes"], server) <= total <= result["peak_rss_bytes"] + server
+        assert f"3. Peak memory, this process and the PostgreSQL server together: **{total / 2**20:.0f} MiB**" in four
+    else:
+        assert "not measured (the server is not on this machine)" in four
     # The benchmark dropped the floor's tables and the reference's.
     with psycopg.connect(with_database(server_url, bench_database)) as conn:
         assert conn.execute("select count(*) from pg_tables where tablename like 'bench\\_%'").fetchone()[0] == 0
