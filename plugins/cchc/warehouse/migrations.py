@@ -22,28 +22,22 @@ from cchc.config import sql_dir
 
 _NAME_RE = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
 
-# Applied texts whose later revision left the warehouse's lasting state as it was, keyed by file name;
-# values are the checksums replaced.
-_COMMENTS_ONLY = {
-    # A citation of the design document moved to docs/design.md.
-    "001_schemas.sql": {"659675f6b03f866b46f16e0e34e8c11842c8082d62689060a580efbd81b9447b"},
-}
-# The derived relations and functions these files created moved to include/sql/models and
-# include/sql/functions; what is left is what they always created besides. (007, 011-014, 016, 021,
-# 022, 025 and 030 created derived relations only and are gone; a warehouse keeps their records.)
-_DERIVED_MOVED_OUT = {
-    "006_core.sql": "1b00dc8c179904d901ee0aaad317e5141749ab4cbaeaad4a4c333dd73f5fc135",
-    "015_procedures_quarters_scorecard.sql": "2a7e594a0c50ac540fe49a0ea3fd75eba0eab1100152679552f8a6919b0abc57",
-    "019_portal_statistics.sql": "7d4f789d2ce9a74e903c72aa47adb1ec146e7cc6c0572d268ca1ca704480de30",
-    "024_real_exports.sql": "3e5fbdb705947e51565b481d25275c087c39ee632fd6e329dcda03b6e889cfe3",
-    "028_submission_status.sql": "1f558c14344ce314eecc972596d29211450564a2552e197c55481fb58fa25d4a",
-    "029_reports.sql": "24067b72d8bdb7720187580a4b5fe04ade7ca2789e4a1ee76bc912fd2cc62a2f",
-}
+# Applied texts whose later revision left the warehouse's lasting state as it was: file name -> the
+# checksums replaced.
 REVISIONS: dict[str, frozenset[str]] = {
-    name: frozenset(
-        _COMMENTS_ONLY.get(name, set()) | ({_DERIVED_MOVED_OUT[name]} if name in _DERIVED_MOVED_OUT else set())
-    )
-    for name in {*_COMMENTS_ONLY, *_DERIVED_MOVED_OUT}
+    # A citation of the design document moved to docs/design.md; comments only.
+    "001_schemas.sql": frozenset({"659675f6b03f866b46f16e0e34e8c11842c8082d62689060a580efbd81b9447b"}),
+    # The derived relations and functions these created moved to include/sql/models and
+    # include/sql/functions; what is left is what they always created besides. (007, 011-014, 016, 021,
+    # 022, 025 and 030 created derived relations only and are gone; a warehouse keeps their records.)
+    "006_core.sql": frozenset({"1b00dc8c179904d901ee0aaad317e5141749ab4cbaeaad4a4c333dd73f5fc135"}),
+    "015_procedures_quarters_scorecard.sql": frozenset(
+        {"2a7e594a0c50ac540fe49a0ea3fd75eba0eab1100152679552f8a6919b0abc57"}
+    ),
+    "019_portal_statistics.sql": frozenset({"7d4f789d2ce9a74e903c72aa47adb1ec146e7cc6c0572d268ca1ca704480de30"}),
+    "024_real_exports.sql": frozenset({"3e5fbdb705947e51565b481d25275c087c39ee632fd6e329dcda03b6e889cfe3"}),
+    "028_submission_status.sql": frozenset({"1f558c14344ce314eecc972596d29211450564a2552e197c55481fb58fa25d4a"}),
+    "029_reports.sql": frozenset({"24067b72d8bdb7720187580a4b5fe04ade7ca2789e4a1ee76bc912fd2cc62a2f"}),
 }
 LOCK_KEY = 0x0CC4C  # any constant shared by every process that migrates this warehouse
 
