@@ -8,3 +8,7 @@ language sql immutable as $$
         else 'late'
     end
 $$;
+
+comment on function core.resolution_status(date, date) is
+'Sớm, đúng hạn hay quá hạn theo ngày lịch / early, on_time or late by calendar day: result before, on or after '
+'the due day (Asia/Ho_Chi_Minh); NULL when not resolved';
