@@ -23,7 +23,6 @@ TABLE = "mart.unit_quarter_indicators"
 SCORECARD_TABLE = "mart.scorecard_766"
 UNITS = ("code", "text", "count", "percent", "points", "rank", "flag")
 DOCS_DIR = PROJECT_ROOT / "docs"
-__all__ = ["Indicator"]
 
 
 def _indicators(table: str) -> tuple[Indicator, ...]:

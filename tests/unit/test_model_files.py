@@ -10,7 +10,7 @@ import pytest
 
 from cchc.config import PROJECT_ROOT, sql_dir
 from cchc.warehouse.build_order import relations_read
-from cchc.warehouse.models import MODELS_DIR, function_files, load_models, read_model
+from cchc.warehouse.models import MODELS_DIR, builds_of, function_files, load_models, read_model
 
 pytestmark = pytest.mark.unit
 
@@ -89,3 +89,25 @@ def test_a_folder_with_a_misspelt_key_is_refused(tmp_path: Path):
     (folder / "table.sql").unlink()
     with pytest.raises(ValueError, match=r"one of table\.sql or view\.sql"):
         read_model(folder)
+
+
+def test_a_model_file_that_is_no_yaml_or_has_no_description_is_named(tmp_path: Path):
+    folder = tmp_path / "mart" / "example"
+    folder.mkdir(parents=True)
+    (folder / "table.sql").write_text("create table mart.example (quarter text);\n", encoding="utf-8")
+    (folder / "model.yml").write_text("description: [unclosed\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=rf"^{re.escape(str(folder / 'model.yml'))}: not readable as YAML"):
+        read_model(folder)
+    (folder / "model.yml").write_text("built_by: build_marts\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"model\.yml: a model file is a mapping with a description$"):
+        read_model(folder)
+
+
+def test_a_step_refuses_a_model_without_exactly_one_build_query(tmp_path: Path, monkeypatch):
+    folder = tmp_path / "mart" / "example"
+    folder.mkdir(parents=True)
+    (folder / "table.sql").write_text("create table mart.example (quarter text);\n", encoding="utf-8")
+    (folder / "model.yml").write_text("description: x\nbuilt_by: build_marts\n", encoding="utf-8")
+    monkeypatch.setattr("cchc.warehouse.models.load_models", lambda: {"mart.example": read_model(folder)})
+    with pytest.raises(ValueError, match=r"example: build_marts runs one build\.sql per relation, found 0$"):
+        builds_of("build_marts")

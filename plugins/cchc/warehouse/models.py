@@ -17,8 +17,9 @@ COMMENTs from `model.yml`, and (re)creates the shared SQL functions of `include/
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
@@ -78,11 +79,11 @@ class Model:
         """The build queries, as paths under include/sql (what `execute_file` takes)."""
         return tuple(str(p.relative_to(sql_dir())) for p in sorted(self.folder.glob("build*.sql")))
 
-    @property
+    @cached_property
     def definition_digest(self) -> str:
         return hashlib.sha256(self.definition_file.read_bytes()).hexdigest()
 
-    @property
+    @cached_property
     def docs_digest(self) -> str:
         return hashlib.sha256((self.folder / "model.yml").read_bytes()).hexdigest()
 
@@ -97,10 +98,16 @@ def read_model(folder: Path) -> Model:
     kinds = [kind for kind in ("table", "view") if (folder / f"{kind}.sql").is_file()]
     if len(kinds) != 1 or not (folder / "model.yml").is_file():
         raise ValueError(f"{folder}: a model folder holds model.yml and one of table.sql or view.sql")
-    spec = yaml.load((folder / "model.yml").read_text(encoding="utf-8"), Loader=_YAML_LOADER)
+    path = folder / "model.yml"
+    try:
+        spec = yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER)
+    except yaml.YAMLError as error:
+        raise ValueError(f"{path}: not readable as YAML: {error}") from error
+    if not isinstance(spec, dict) or not str(spec.get("description") or "").strip():
+        raise ValueError(f"{path}: a model file is a mapping with a description")
     unknown = set(spec) - MODEL_KEYS
     if unknown:
-        raise ValueError(f"{folder / 'model.yml'}: unknown key(s) {', '.join(sorted(unknown))}")
+        raise ValueError(f"{path}: unknown key(s) {', '.join(sorted(unknown))}")
     columns = spec.get("columns") or {}
     indicators = tuple(_indicator(name, value) for name, value in columns.items() if isinstance(value, dict))
     comments = {i.name: i.comment() for i in indicators}
@@ -131,12 +138,16 @@ def load_models() -> dict[str, Model]:
 
 
 def builds_of(step: str) -> tuple[tuple[str, str], ...]:
-    """(relation, build file) of the models `step` fills, each after the ones it reads."""
-    return tuple(
-        (name, model.build_files[0])
-        for name, model in load_models().items()
-        if model.built_by == step and len(model.build_files) == 1
-    )
+    """(relation, build file) of the models `step` fills, each after the ones it reads. A step runs one
+    query per relation: a model of it with none, or several, is an error naming its folder."""
+    builds = []
+    for name, model in load_models().items():
+        if model.built_by != step:
+            continue
+        if len(model.build_files) != 1:
+            raise ValueError(f"{model.folder}: {step} runs one build.sql per relation, found {len(model.build_files)}")
+        builds.append((name, model.build_files[0]))
+    return tuple(builds)
 
 
 def sql_read_by(model: Model) -> set[str]:
@@ -172,16 +183,21 @@ def comment_statements(model: Model) -> list[sql.Composed]:
     return statements
 
 
+def _kinds(conn: psycopg.Connection, models: Iterable[Model]) -> dict[str, str | None]:
+    """What stands under each model's name now ('table', 'view' or None), in one catalogue query."""
+    return dict(fetch_all(conn, "audit/relation_kinds.sql", {"relations": [model.relation for model in models]}))
+
+
 def _pending(conn: psycopg.Connection, models: dict[str, Model]) -> tuple[list[Model], list[Model], list[str]]:
     """(models to create, models whose COMMENTs to set, function files to run) as the warehouse stands."""
     recorded = {
         relation: (definition, docs) for relation, definition, docs in fetch_all(conn, "audit/model_definitions.sql")
     }
+    kinds = _kinds(conn, models.values())
     create, document = [], []
     for model in models.values():
-        kind = fetch_all(conn, "audit/relation_kind.sql", {"relation": model.relation})
         definition, docs = recorded.get(model.relation, (None, None))
-        if not kind or definition != model.definition_digest:
+        if kinds[model.relation] is None or definition != model.definition_digest:
             create.append(model)
         elif docs != model.docs_digest:
             document.append(model)
@@ -221,25 +237,26 @@ def apply_models(conn: psycopg.Connection, *, comments: bool = False) -> dict[st
         conn.execute("select pg_advisory_xact_lock(%s)", (LOCK_KEY,))
         conn.execute("select pg_advisory_xact_lock(hashtext('cchc.warehouse'), 0)")
         create, document, functions = _pending(conn, models)  # again, under the locks
+        created: list[Model] = []
         for model in models.values():
-            # Checked one by one, in order: dropping a table drops the views over it, created again below.
-            if model not in create and fetch_all(conn, "audit/relation_kind.sql", {"relation": model.relation}):
+            # In order, each looked at when its turn comes: dropping a table drops the views over it,
+            # which come later and are created again here.
+            kind = _kinds(conn, [model])[model.relation]
+            if model not in create and kind is not None:
                 continue
-            if model not in create:
-                create.append(model)
-                document = [other for other in document if other is not model]
-            held = _drop(conn, model)
+            held = _drop(conn, model, kind)
             if held:
                 outcome["quarters_to_refresh"][model.relation] = held
             conn.execute(model.definition_file.read_text(encoding="utf-8"))
             _record(conn, model.relation, model.definition_digest)
-            outcome["models_created"].append(model.relation)
+            created.append(model)
+        outcome["models_created"] = [model.relation for model in created]
         # After the tables: a SQL function's body is checked against them when it is created.
         for path in functions:
             conn.execute((sql_dir() / path).read_text(encoding="utf-8"))  # DDL: no parameters, `%` is `%`
             _record(conn, _function_name(path), _digest(path))
             outcome["functions_created"].append(_function_name(path))
-        for model in models.values() if comments else [*create, *document]:
+        for model in models.values() if comments else [*created, *(m for m in document if m not in created)]:
             for statement in comment_statements(model):
                 conn.execute(statement)
             execute_file(conn, "audit/model_docs_record.sql", {"relation": model.relation, "docs": model.docs_digest})
@@ -251,18 +268,17 @@ def _record(conn: psycopg.Connection, name: str, digest: str) -> None:
     execute_file(conn, "audit/model_definition_record.sql", {"relation": name, "definition": digest})
 
 
-def _drop(conn: psycopg.Connection, model: Model) -> list[str]:
-    """Drop what stands under the model's name (views over it go too, and are recreated after it, as
-    they come later in the order); returns the quarters the table held, whose builds are forgotten."""
-    kind = fetch_all(conn, "audit/relation_kind.sql", {"relation": model.relation})
-    if not kind:
+def _drop(conn: psycopg.Connection, model: Model, kind: str | None) -> list[str]:
+    """Drop the `kind` ('table', 'view' or None: nothing) standing under the model's name, with the views
+    over it; returns the quarters the table held, whose builds are forgotten."""
+    if kind is None:
         return []
     held: list[str] = []
-    if kind[0][0] == "table":
+    if kind == "table":
         held = [
             row[0] for row in execute_template(conn, "audit/quarters_held.sql", {"relation": model.relation}).fetchall()
         ]
-    conn.execute(sql.SQL("drop {} {} cascade").format(sql.SQL(kind[0][0]), qualified(model.relation)))
+    conn.execute(sql.SQL("drop {} {} cascade").format(sql.SQL(kind), qualified(model.relation)))
     if model.built_by:
         execute_file(conn, "audit/step_inputs_of_step_delete.sql", {"step": model.built_by})
     return held
