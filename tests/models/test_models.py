@@ -5,9 +5,11 @@ upgrades without losing a raw, staging, quarantine or audit row."""
 from __future__ import annotations
 
 import gzip
+import shutil
 import subprocess
 import sys
 import uuid
+from decimal import Decimal
 from pathlib import Path
 
 import psycopg
@@ -18,7 +20,8 @@ from cchc.cli import main
 from cchc.warehouse.bootstrap import bootstrap_warehouse
 from cchc.warehouse.connection import connect, ensure_database, with_database
 from cchc.warehouse.models import apply_models, load_models
-from tests.integration.helpers import refresh
+from tests.conftest import FIXTURES
+from tests.integration.helpers import mart_row, refresh
 from tests.support.catalog import catalogue, columns_and_comments, differences
 from tests.support.databases import copy_template, drop_database, mart_rows
 
@@ -33,6 +36,7 @@ QUARTERS = ("2023Q4", "2024Q1", "2024Q2")
 KEPT_SCHEMAS = ("raw", "staging", "quarantine", "audit")
 # Bookkeeping the upgrade itself writes or clears.
 UPGRADE_BOOKKEEPING = {"audit.schema_migration", "audit.model_definition", "audit.step_input"}
+INDICATORS = "mart.unit_quarter_indicators"
 
 
 @pytest.mark.parametrize("relation", sorted(MODELS))
@@ -117,9 +121,6 @@ def test_a_changed_definition_recreates_the_relation_its_views_and_forgets_its_b
     assert {quarter: mart_rows(url, quarter) for quarter in QUARTERS} == before
 
 
-INDICATORS = "mart.unit_quarter_indicators"
-
-
 @pytest.fixture
 def restored_at_030(server_url):
     """A database holding the fixture's dump, restored by psql: a warehouse as the release before
@@ -192,3 +193,84 @@ def test_a_warehouse_built_before_models_upgrades_without_losing_a_row(restored_
             if table == "mart.unit_quarter_ii06a":
                 continue  # left out of the fixture to keep it small (its README)
             assert after[quarter][table] == rows, f"{table} {quarter}"
+
+
+# Two communes of Thành phố Cao Lãnh (district 866, Đồng Tháp) in the forms real one-stop systems write
+# (tests/fixtures/real_exports): an Excel 97-2003 .xls with the 1904 date system, due dates as plain
+# serials and a total row, and a CSV with ';', title rows, dd-MM-yyyy and a 'Cộng: 7 hồ sơ' row. Each
+# tells the same six dossiers of 2024Q2:
+#   D1 received 02/04 online, due 05/04, result 04/04 -> early
+#   D2 received 03/04 direct, due 03/04, result 03/04 -> on time
+#   D3 received 10/05 postal, due 17/05, result 20/05 -> late
+#   D4 received 15/06 online, due 25/07, no result    -> pending, not overdue
+#   D5 received 20/05 direct, due 27/05, no result    -> pending, overdue
+#   D6 received 28/03 online, due 04/04, result 04/04 -> carried over, on time
+REAL_COMMUNES = {"29869": "dossiers.xls", "29881": "dossiers.csv"}
+COMMUNE_BY_HAND = {
+    "received": 5,  # D1-D5 (D6 came before 01/04)
+    "received_online": 2,  # D1, D4
+    "carried_over": 1,  # D6
+    "resolved": 4,  # D1, D2, D3, D6
+    "resolved_early": 1,  # D1
+    "resolved_on_time": 2,  # D2, D6
+    "resolved_late": 1,  # D3
+    "pending": 2,  # D4, D5
+    "pending_overdue": 1,  # D5
+    "on_time_rate": Decimal("75.00"),  # 100 x (1 + 2) / 4
+    "online_rate": Decimal("40.00"),  # 100 x 2 / 5
+}
+DISTRICT_BY_HAND = {
+    "reporting_units": 2,  # the two communes; the district's desk sent nothing
+    "received": 10,  # 2 x 5
+    "resolved": 8,  # 2 x 4
+    "resolved_late": 2,  # 2 x 1
+    "pending_overdue": 2,  # 2 x 1
+    "on_time_rate": Decimal("75.00"),  # 100 x (2 + 4) / 8
+    "online_rate": Decimal("40.00"),  # 100 x 4 / 10
+}
+
+
+def _figures(conn: psycopg.Connection) -> dict[str, dict]:
+    rows = {unit: mart_row(conn, "2024Q2", unit) for unit in (*REAL_COMMUNES, "866")}
+    conn.rollback()
+    return {
+        unit: {name: row[name] for name in (DISTRICT_BY_HAND if unit == "866" else COMMUNE_BY_HAND)}
+        for unit, row in rows.items()
+    }
+
+
+def test_recreated_facts_and_mart_give_the_hand_counted_figures_of_real_exports_again(
+    server_url, template_db, tmp_path, monkeypatch, capsys
+):
+    landing = tmp_path / "landing"
+    for unit, name in REAL_COMMUNES.items():
+        target = landing / "commune" / unit / "2024Q2" / name
+        target.parent.mkdir(parents=True)
+        shutil.copy2(FIXTURES / "real_exports" / "landing" / "commune" / unit / "2024Q2" / name, target)
+    expected = {"29869": COMMUNE_BY_HAND, "29881": COMMUNE_BY_HAND, "866": DISTRICT_BY_HAND}
+    name, url = copy_template(server_url, template_db, "cchc_test_models_real")
+    try:
+        refresh(url, landing, "2024Q2")
+        with connect(url) as conn:
+            assert _figures(conn) == expected
+            # A release whose fact and mart definitions both changed.
+            conn.execute(
+                "update audit.model_definition set definition = 'earlier' where relation = any(%s)",
+                (["core.fct_dossier", INDICATORS],),
+            )
+            conn.commit()
+            monkeypatch.setenv("WAREHOUSE_URL", url)
+            capsys.readouterr()
+            assert main(["migrate"]) == 0
+            printed = capsys.readouterr().out
+            assert f"core.fct_dossier (2024Q2); {INDICATORS} (2024Q2)" in printed
+            assert conn.execute("select count(*) from core.fct_dossier").fetchone() == (0,)
+            assert conn.execute(f"select count(*) from {INDICATORS}").fetchone() == (0,)
+            conn.rollback()
+        summary = refresh(url, landing, "2024Q2")
+        assert summary["load_raw_files"]["loaded"] == 0  # the same file versions, read from raw again
+        assert summary["build_core"]["fct_dossier_rows"] == 12  # 2 x 6: D6 is a row of the quarter too
+        with connect(url) as conn:
+            assert _figures(conn) == expected
+    finally:
+        drop_database(server_url, name)
