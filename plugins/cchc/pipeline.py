@@ -34,11 +34,12 @@ from cchc.staging import count_file_loads, dataset_fingerprint, stage_dataset, s
 from cchc.warehouse.bootstrap import refresh_reference
 from cchc.warehouse.connection import connect
 from cchc.warehouse.migrations import migrate
-from cchc.warehouse.models import apply_models, builds_of
+from cchc.warehouse.models import apply_models, builds_of, load_models
 from cchc.warehouse.partitions import empty_partition, lock_quarter
 from cchc.warehouse.reference import units_valid_on
-from cchc.warehouse.sql_files import execute_file, fetch_all
+from cchc.warehouse.sql_files import execute_file, execute_template, fetch_all
 from cchc.warehouse.step_inputs import code_digest, fingerprint, inputs_up_to, record, recorded
+from cchc.warehouse.unit_rebuilds import UnitPlan, plan_units, record_units
 
 log = logging.getLogger(__name__)
 
@@ -370,18 +371,46 @@ def _replace_partitions(
     summary: dict[str, Any],
 ) -> None:
     """Rebuild the quarter's partition of each relation in one transaction, unless what they were last
-    built from (the step `reads` for this and earlier quarters, their SQL, the parameters) is unchanged."""
+    built from (the step `reads` for this and earlier quarters, their SQL, the parameters) is unchanged.
+    When only some landing units of a dataset changed, a relation built row for row from that dataset
+    replaces those units' rows alone, and the step's other relations, whose inputs did not change, stand."""
     quarter = str(ctx.quarter)
+    models = load_models()
+    datasets = sorted({models[table].per_landing_unit for table, _ in relations} - {None})
     with conn.transaction():
         lock_quarter(conn, ctx.quarter)
         kind = step.removeprefix("build_")
-        inputs = fingerprint(inputs_up_to(conn, reads, quarter), code_digest(kind), ctx.bounds)
+        read = inputs_up_to(conn, reads, quarter)
+        inputs = fingerprint(read, code_digest(kind), ctx.bounds)
         if not ctx.rebuild and _unchanged(conn, quarter, step, inputs, summary):
             return
+        plan = plan_units(conn, quarter, step, read, datasets, code_digest(kind), ctx.bounds) if datasets else None
+        if plan is not None and ctx.rebuild:
+            plan = replace(plan, changed=None)
+        partial = plan is not None and plan.changed is not None
         for table, sql_file in relations:
-            empty_partition(conn, table, quarter)
-            summary[f"{table.split('.', 1)[1]}_rows"] = execute_file(conn, sql_file, ctx.bounds)
+            name = table.split(".", 1)[1]
+            dataset = models[table].per_landing_unit
+            if not partial:
+                empty_partition(conn, table, quarter)
+                summary[f"{name}_rows"] = execute_file(conn, sql_file, {**ctx.bounds, "file_ids": None})
+            elif dataset is not None:
+                summary[f"{name}_units_rebuilt"] = plan.landing_units(dataset)
+                summary[f"{name}_rows"] = _replace_unit_rows(conn, ctx, table, sql_file, dataset, plan)
+        if plan is not None:
+            record_units(conn, quarter, step, plan, ctx.run_id)
         record(conn, quarter, step, "quarter", inputs, ctx.run_id)
+
+
+def _replace_unit_rows(
+    conn: psycopg.Connection, ctx: RefreshContext, table: str, sql_file: str, dataset: str, plan: UnitPlan
+) -> int:
+    """Delete the rows of the changed and gone landing units' files (every version) and build those of
+    their current files; returns the rows built."""
+    scope = {"quarter": str(ctx.quarter), "dataset": dataset, "landing_units": plan.landing_units(dataset)}
+    execute_template(conn, "staging/delete_unit_rows.sql", {"table": table}, scope)
+    file_ids = [file_id for (file_id,) in fetch_all(conn, "raw/files_of_landing_units.sql", scope)]
+    return execute_file(conn, sql_file, {**ctx.bounds, "file_ids": file_ids})
 
 
 def _unchanged(conn: psycopg.Connection, quarter: str, step: str, inputs: str, summary: dict[str, Any]) -> bool:

@@ -18,7 +18,7 @@ import pytest
 from cchc_sample.province import generate_province
 from cchc_sample.units import districts_of
 
-from cchc.pipeline import RefreshContext, run_refresh
+from cchc.pipeline import RefreshContext, RefreshFailed, run_refresh
 from cchc.quarters import Quarter
 from cchc.warehouse.sql_files import fetch_all
 from tests.integration.helpers import refresh
@@ -131,11 +131,42 @@ def test_a_late_file_rebuilds_only_its_own_quarter(database, landing):
     assert rerun["validate_and_stage"]["surveys"]["unchanged_since_run"] == "full"
     for step in STAGED_STEPS:
         assert "unchanged_since_run" not in rerun[step], step
+    # The facts of that commune alone are built again: the late file's rows that were not quarantined.
+    quarantined = _rows(
+        database,
+        "select count(*) from quarantine.rejected_row join raw.landing_file using (file_id) "
+        "where path = %s and is_current",
+        (late.relative_to(landing).as_posix(),),
+    )[0][0]
+    assert rerun["build_core"]["fct_dossier_units_rebuilt"] == [f"commune/{unit}"]
+    assert rerun["build_core"]["fct_dossier_rows"] == lines - quarantined
     after = _rows(
         database, "select received from mart.unit_quarter_indicators where quarter = %s and unit_code = %s", (Q2, unit)
     )
     assert after == [(received + 1,)]
     assert _built_by(database, Q1) == q1_before
+
+
+def test_a_withdrawn_file_takes_its_facts_along_and_the_rest_stand(database, landing):
+    refresh(database, landing, Q2, run_id="full")
+    gone = sorted(landing.glob(f"commune/*/{Q2}/dossiers.csv"))[1]
+    unit = gone.parts[-3]
+    held = _rows(database, "select count(*) from core.fct_dossier where quarter = %s and unit_code = %s", (Q2, unit))
+    assert held[0][0] > 0
+    gone.unlink()
+
+    # A withdrawn file is reported, so the run fails at its end, after every step built the quarter.
+    with pytest.raises(RefreshFailed, match="withdrawn"):
+        refresh(database, landing, Q2, run_id="withdrawn")
+
+    core = _rows(database, "select summary from audit.task_run where run_id = 'withdrawn' and task_id = 'build_core'")
+    assert (core[0][0]["fct_dossier_units_rebuilt"], core[0][0]["fct_dossier_rows"]) == ([f"commune/{unit}"], 0)
+    facts = _rows(database, "select count(*) from core.fct_dossier where quarter = %s and unit_code = %s", (Q2, unit))
+    assert facts == [(0,)]
+    kept = _state(database)
+    ctx = RefreshContext(Quarter.parse(Q2), "rebuilt", landing, warehouse_url=database, trigger="test", rebuild=True)
+    run_refresh(ctx, echo=lambda _line: None)
+    assert _state(database) == kept
 
 
 def test_a_changed_earlier_quarter_rebuilds_the_later_quarters_facts(database, landing):
@@ -155,6 +186,12 @@ def test_a_changed_earlier_quarter_rebuilds_the_later_quarters_facts(database, l
         assert "unchanged_since_run" not in rerun[step], step
     built = _built_by(database, Q2)
     assert [built[(step, "quarter")] for step in STAGED_STEPS] == ["q2-again"] * 3
+    # Every unit's facts, not only the changed ones: what they read of Q1 changed under all of them.
+    assert "fct_dossier_units_rebuilt" not in rerun["build_core"]
+    assert (
+        rerun["build_core"]["fct_dossier_rows"]
+        == _rows(database, "select count(*) from staging.stg_one_stop__dossiers where quarter = %s", (Q2,))[0][0]
+    )
     assert built[("validate_and_stage", "dossiers")] == "q2"
 
 
@@ -220,8 +257,8 @@ def test_rebuild_redoes_every_step_of_the_quarter(database, landing):
 
 
 def _state(url: str) -> dict[str, list[tuple]]:
-    """What a reader and a data engineer see of the quarter: staged and quarantined rows by file and
-    line, the mart, the warnings in force and the last run's per-file balance."""
+    """What a reader and a data engineer see of the quarter: staged and quarantined rows and facts by
+    file and line, the marts, the warnings in force and the last run's per-file balance."""
     with psycopg.connect(url) as conn:
         state = {
             "staged": conn.execute(
@@ -235,7 +272,16 @@ def _state(url: str) -> dict[str, list[tuple]]:
                 "join raw.landing_file as f using (file_id) where q.quarter = %s order by 1, 2",
                 (Q2,),
             ).fetchall(),
+            "facts": conn.execute(
+                "select f.path, d.line_number, d.unit_code, d.dossier_id, d.received_on, d.due_on, "
+                "d.resolved_on, d.resolution_status from core.fct_dossier as d "
+                "join raw.landing_file as f using (file_id) where d.quarter = %s order by 1, 2",
+                (Q2,),
+            ).fetchall(),
             "marts": _marts(url, Q2),
+            "ii06a": conn.execute(
+                "select * from mart.unit_quarter_ii06a where quarter = %s order by unit_code, scope", (Q2,)
+            ).fetchall(),
             "warnings": fetch_all(
                 conn,
                 "audit/quality_warnings.sql",

@@ -6,7 +6,10 @@ the views of `bao_cao` live in one folder each, `include/sql/models/<schema>/<re
 - `model.yml`: its description, each column's COMMENT (or, for the indicator marts, the indicator's
   labels, formula, unit, legal source and NULL meaning, from which the COMMENT is rendered), the step
   that builds it, every relation and function its SQL reads, and the test modules that check it
-  (`tests/models/<schema>/test_<relation>.py` where one is its own).
+  (`tests/models/<schema>/test_<relation>.py` where one is its own), and, for a fact whose rows come
+  row for row from one dataset's staged rows (`per_landing_unit: <dataset>`), that its build query
+  takes the files to rebuild (`%(file_ids)s`, NULL for all): a late file then replaces only its
+  landing unit's rows.
 
 They are not migrations: `apply_models` creates what is missing, drops and recreates a relation whose
 definition changed (`audit.model_definition` holds the digest it was created from), forgets the step
@@ -34,7 +37,7 @@ from cchc.warehouse.sql_files import execute_file, execute_template, fetch_all, 
 
 MODELS_DIR = "models"
 FUNCTIONS_DIR = "functions"
-MODEL_KEYS = {"description", "built_by", "depends_on", "tests", "columns"}
+MODEL_KEYS = {"description", "built_by", "depends_on", "tests", "columns", "per_landing_unit"}
 # libyaml's safe loader where PyYAML was built with it: every process that builds or documents reads all.
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -69,6 +72,7 @@ class Model:
     columns: tuple[tuple[str, str | None], ...]  # (column, COMMENT or None) in the relation's order
     indicators: tuple[Indicator, ...]
     tests: tuple[str, ...]  # test modules (paths from the project root) that check it
+    per_landing_unit: str | None = None  # the dataset whose landing units it can be rebuilt by
 
     @property
     def definition_file(self) -> Path:
@@ -123,6 +127,7 @@ def read_model(folder: Path) -> Model:
         ),
         indicators=indicators,
         tests=tuple(spec.get("tests") or ()),
+        per_landing_unit=spec.get("per_landing_unit"),
     )
 
 

@@ -1,4 +1,5 @@
--- The quarter's dossier facts from staging, with local calendar days and the resolution class.
+-- The quarter's dossier facts from staging, with local calendar days and the resolution class: of every
+-- file, or (file_ids not NULL) of the files of the landing units a late file changed.
 insert into core.fct_dossier (
     quarter, unit_code, dossier_id, source_level, procedure_code, field, channel,
     received_at, due_at, resolved_at, received_on, due_on, resolved_on, resolution_status,
@@ -8,6 +9,7 @@ with staged as (
     select *
     from staging.stg_one_stop__dossiers
     where quarter = %(quarter)s
+        and (%(file_ids)s::bigint[] is null or file_id = any(%(file_ids)s::bigint[]))
 ),
 
 localised as (
