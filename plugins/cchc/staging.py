@@ -137,7 +137,7 @@ def stage_dataset(
         else:
             # Only these units' rows go; every other unit's staged rows and validation stand.
             replaced = {**scope, "landing_units": changed + gone}
-            execute_template(conn, "staging/delete_unit_rows.sql", {"table": spec.staging_table}, replaced)
+            execute_template(conn, "staging/delete_unit_rows.sql", {"staging_table": spec.staging_table}, replaced)
             execute_file(conn, "quarantine/delete_unit_rows.sql", replaced)
         forgotten = [f"{spec.name}/{unit}" for unit in gone]
         execute_file(conn, "audit/step_inputs_delete.sql", {**scope, "step": "validate_and_stage", "scopes": forgotten})

@@ -140,6 +140,8 @@ def test_a_late_file_rebuilds_only_its_own_quarter(database, landing):
     )[0][0]
     assert rerun["build_core"]["fct_dossier_units_rebuilt"] == [f"commune/{unit}"]
     assert rerun["build_core"]["fct_dossier_rows"] == lines - quarantined
+    # The file holds that commune's dossiers only, so its desk alone is counted again, for both forms.
+    assert rerun["build_core"]["int_unit_desk_counts_rows"] == rerun["build_core"]["int_unit_desk_ii06a_rows"] == 1
     after = _rows(
         database, "select received from mart.unit_quarter_indicators where quarter = %s and unit_code = %s", (Q2, unit)
     )
@@ -276,6 +278,11 @@ def _state(url: str) -> dict[str, list[tuple]]:
                 "select f.path, d.line_number, d.unit_code, d.dossier_id, d.received_on, d.due_on, "
                 "d.resolved_on, d.resolution_status from core.fct_dossier as d "
                 "join raw.landing_file as f using (file_id) where d.quarter = %s order by 1, 2",
+                (Q2,),
+            ).fetchall(),
+            "desks": conn.execute(
+                "select * from core.int_unit_desk_counts as c full join core.int_unit_desk_ii06a as i "
+                "using (quarter, unit_code) where quarter = %s order by unit_code",
                 (Q2,),
             ).fetchall(),
             "marts": _marts(url, Q2),

@@ -8,7 +8,7 @@ import re
 import pytest
 
 from cchc.warehouse.build_order import dependency_order, relations_read
-from cchc.warehouse.models import builds_of, load_models, sql_read_by
+from cchc.warehouse.models import builds_of, function_reads, load_models, sql_read_by
 
 pytestmark = pytest.mark.unit
 
@@ -41,10 +41,23 @@ def test_every_core_fact_and_mart_with_one_build_query_is_built_by_its_step():
         "core.fct_one_stop_report_row",
         "core.fct_par_score",
         "core.fct_survey_response",
+        "core.int_unit_desk_counts",
+        "core.int_unit_desk_ii06a",
     }
     assert len(marts) == 9 and all(name.startswith("mart.") for name in marts)
-    # Core facts read staging only, so they go alphabetically.
-    assert [name for name, _ in builds_of("build_core")] == sorted(core)
+    order = [name for name, _ in builds_of("build_core")]
+    # Core facts read staging only, so they go alphabetically; the per-unit counts read core.fct_dossier.
+    assert order[:7] == sorted(name for name in core if name.startswith(("core.dim_", "core.fct_")))
+    assert order.index("core.fct_dossier") < order.index("core.int_unit_desk_counts")
+    assert order.index("core.fct_dossier") < order.index("core.int_unit_desk_ii06a")
+
+
+def test_a_model_reading_a_relation_through_a_function_is_built_after_it():
+    reads = {name: set(model.depends_on) for name, model in MODELS.items()}
+    # core.int_unit_desk_ii06a reads core.fct_dossier only inside core.dossier_latest_state.
+    assert "core.fct_dossier" not in reads["core.int_unit_desk_ii06a"]
+    assert "core.fct_dossier" in function_reads()["core.dossier_latest_state"]
+    assert list(MODELS).index("core.fct_dossier") < list(MODELS).index("core.int_unit_desk_ii06a")
 
 
 def test_a_view_is_created_after_the_table_it_reads():

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from cchc.config import PROJECT_ROOT, sql_dir
-from cchc.warehouse.build_order import relations_read
-from cchc.warehouse.models import MODELS_DIR, builds_of, function_files, load_models, read_model
+from cchc.sources.datasets import DATASETS
+from cchc.warehouse.models import MODELS_DIR, builds_of, function_reads, load_models, read_model
 
 pytestmark = pytest.mark.unit
 
@@ -18,14 +18,9 @@ MODELS = load_models()
 TESTS = PROJECT_ROOT / "tests" / "models"
 
 
-def _function_reads() -> dict[str, set[str]]:
-    """What each shared function's SQL reads (a mart may read a fact only through one)."""
-    return {Path(f).stem: relations_read((sql_dir() / f).read_text(encoding="utf-8")) for f in function_files()}
-
-
 def _built_from(relation: str) -> set[str]:
     """The relation and every model that reads it, directly, through a function or through another."""
-    functions = _function_reads()
+    functions = function_reads()  # a mart may read a fact only through one
     reads = {
         name: set(model.depends_on).union(*(functions.get(d, set()) for d in model.depends_on))
         for name, model in MODELS.items()
@@ -42,7 +37,8 @@ def test_every_folder_is_a_model_and_the_derived_relations_are_all_there():
     folders = sorted(p for p in (sql_dir() / MODELS_DIR).glob("*/*") if p.is_dir())
     assert [f"{p.parent.name}.{p.name}" for p in folders] == sorted(MODELS)
     assert {name.split(".")[0] for name in MODELS} == {"core", "mart", "bao_cao"}
-    assert len(MODELS) == 7 + 12 + 7  # core facts and dim_procedure, marts and one view, bao_cao views
+    # core facts, dim_procedure and two per-unit counts, marts and one view, bao_cao views
+    assert len(MODELS) == 9 + 12 + 7
 
 
 @pytest.mark.parametrize("relation", sorted(MODELS))
@@ -69,6 +65,17 @@ def test_a_models_tests_exist_and_read_it_or_what_is_built_from_it(relation):
     own = TESTS / model.relation.split(".")[0] / f"test_{model.relation.split('.')[1]}.py"
     if own.is_file():
         assert model.tests[1] == str(own.relative_to(PROJECT_ROOT)), "a relation's own module comes first"
+
+
+@pytest.mark.parametrize("relation", sorted(name for name, model in MODELS.items() if model.per_landing_unit))
+def test_a_model_rebuilt_per_landing_unit_takes_the_units_files_or_codes(relation):
+    model = MODELS[relation]
+    assert model.per_landing_unit in DATASETS and model.built_by == "build_core"
+    build = (sql_dir() / model.build_files[0]).read_text(encoding="utf-8")
+    columns = [column for column, _ in model.columns]
+    # Rows located by the file they came from are replaced by file; the others by unit.
+    expected = "%(file_ids)s" if "file_id" in columns else "%(unit_codes)s"
+    assert expected in build and "unit_code" in columns
 
 
 def test_every_module_of_tests_models_is_named_after_a_relation():

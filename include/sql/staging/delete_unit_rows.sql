@@ -1,7 +1,6 @@
--- Rows of {table} (a staging table, or a fact built row for row from one) of the quarter that came
--- from any version of the given landing units' files of the dataset ('level/unit'), before those units
--- are staged or built again.
-delete from {table}
+-- Staged rows ({staging_table}) of the quarter that came from any version of the given landing units'
+-- files of the dataset ('level/unit'), before those units are staged again.
+delete from {staging_table}
 where quarter = %(quarter)s
     and file_id in (
         select file_id

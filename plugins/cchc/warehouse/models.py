@@ -138,7 +138,10 @@ def load_models() -> dict[str, Model]:
         model.relation: model
         for model in (read_model(folder) for folder in sorted((sql_dir() / MODELS_DIR).glob("*/*")) if folder.is_dir())
     }
-    order = dependency_order({name: model.depends_on for name, model in found.items()})
+    # A model that reads a relation through a shared function is built after that relation too.
+    functions = function_reads()
+    reads = {name: set(m.depends_on).union(*(functions.get(d, ()) for d in m.depends_on)) for name, m in found.items()}
+    order = dependency_order(reads)
     return {name: found[name] for name in order}
 
 
@@ -167,9 +170,15 @@ def sql_read_by(model: Model) -> set[str]:
 @cache
 def function_files() -> tuple[str, ...]:
     """The shared SQL functions' files, each after the functions it calls."""
+    order = dependency_order(function_reads())
+    return tuple(f"{FUNCTIONS_DIR}/{name}.sql" for name in order)
+
+
+@cache
+def function_reads() -> dict[str, frozenset[str]]:
+    """What each shared function's SQL reads, by the function's qualified name."""
     files = {path.stem: path for path in (sql_dir() / FUNCTIONS_DIR).glob("*.sql")}
-    reads = {name: relations_read(path.read_text(encoding="utf-8")) for name, path in files.items()}
-    return tuple(str(files[name].relative_to(sql_dir())) for name in dependency_order(reads))
+    return {name: frozenset(relations_read(path.read_text(encoding="utf-8"))) for name, path in files.items()}
 
 
 def comment_statements(model: Model) -> list[sql.Composed]:

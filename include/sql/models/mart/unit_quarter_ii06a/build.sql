@@ -22,46 +22,21 @@ reporting_units as (
     from core.reporting_units(%(quarter)s, 'dossiers')
 ),
 
-dossiers as (
-    select *
-    from core.dossier_latest_state(
-            %(quarter)s, to_char(%(report_period_start)s::date, 'YYYY"Q"Q'), %(last_day)s::date
-        )
-),
-
+-- Each reporting unit's own desk, as build_core counted it (core.int_unit_desk_ii06a); one without a
+-- dossier in the period counts 0.
 desk as (
     select
         ru.unit_code,
-        count(d.dossier_id) filter (
-            where d.received_on >= %(report_period_start)s::date and d.channel = 'online'
-        ) as received_online,
-        count(d.dossier_id) filter (
-            where d.received_on >= %(report_period_start)s::date and d.channel in ('direct', 'postal')
-        ) as received_direct_postal,
-        count(d.dossier_id) filter (where d.received_on < %(report_period_start)s::date) as received_carried_over,
-        count(d.dossier_id) filter (
-            where d.resolved_on <= %(report_period_end)s::date and d.resolution_status = 'early'
-        ) as resolved_early,
-        count(d.dossier_id) filter (
-            where d.resolved_on <= %(report_period_end)s::date and d.resolution_status = 'on_time'
-        ) as resolved_on_time,
-        count(d.dossier_id) filter (
-            where d.resolved_on <= %(report_period_end)s::date and d.resolution_status = 'late'
-        ) as resolved_late,
-        count(d.dossier_id) filter (
-            where (d.resolved_on is null or d.resolved_on > %(report_period_end)s::date)
-            and d.due_on > %(report_period_end)s::date
-        ) as pending_in_time,
-        count(d.dossier_id) filter (
-            where (d.resolved_on is null or d.resolved_on > %(report_period_end)s::date)
-            and d.due_on <= %(report_period_end)s::date
-        ) as pending_overdue
+        coalesce(k.received_online, 0) as received_online,
+        coalesce(k.received_direct_postal, 0) as received_direct_postal,
+        coalesce(k.received_carried_over, 0) as received_carried_over,
+        coalesce(k.resolved_early, 0) as resolved_early,
+        coalesce(k.resolved_on_time, 0) as resolved_on_time,
+        coalesce(k.resolved_late, 0) as resolved_late,
+        coalesce(k.pending_in_time, 0) as pending_in_time,
+        coalesce(k.pending_overdue, 0) as pending_overdue
     from reporting_units as ru
-    left join dossiers as d
-        on d.unit_code = ru.unit_code
-            and d.received_on <= %(report_period_end)s::date
-            and (d.resolved_on is null or d.resolved_on >= %(report_period_start)s::date)
-    group by ru.unit_code
+    left join core.int_unit_desk_ii06a as k on k.quarter = %(quarter)s and k.unit_code = ru.unit_code
 ),
 
 scoped as (

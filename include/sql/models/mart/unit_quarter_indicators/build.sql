@@ -22,12 +22,28 @@ reporting_units as (
     from core.reporting_units(%(quarter)s, 'dossiers')
 ),
 
--- A reporting unit's own desk, by the counting rules in core.desk_counts() (local calendar days).
+-- A reporting unit's own desk, by the counting rules in core.desk_counts() (local calendar days), as
+-- build_core kept it; a reporting unit without a dossier counts 0.
 per_unit as (
-    select *
-    from core.desk_counts(
-            %(quarter)s, %(first_day)s::date, %(last_day)s::date, array(select unit_code from reporting_units)
-        )
+    select
+        r.unit_code,
+        coalesce(d.carried_over, 0) as carried_over,
+        coalesce(d.received, 0) as received,
+        coalesce(d.received_online, 0) as received_online,
+        coalesce(d.received_direct, 0) as received_direct,
+        coalesce(d.received_postal, 0) as received_postal,
+        coalesce(d.resolved, 0) as resolved,
+        coalesce(d.resolved_early, 0) as resolved_early,
+        coalesce(d.resolved_on_time, 0) as resolved_on_time,
+        coalesce(d.resolved_late, 0) as resolved_late,
+        coalesce(d.pending, 0) as pending,
+        coalesce(d.pending_overdue, 0) as pending_overdue,
+        coalesce(d.returned_by_post, 0) as returned_by_post,
+        coalesce(d.resolved_with_supplement, 0) as resolved_with_supplement,
+        coalesce(d.resolved_in_time_766, 0) as resolved_in_time_766,
+        coalesce(d.pending_in_time_766, 0) as pending_in_time_766
+    from reporting_units as r
+    left join core.int_unit_desk_counts as d on d.quarter = %(quarter)s and d.unit_code = r.unit_code
 ),
 
 -- Each unit paired with itself and its ancestors (at most commune -> district -> province).
