@@ -424,7 +424,7 @@ def _replace_unit_rows(
         units.update(unit for (unit,) in cur.fetchall())
     file_ids = [file_id for (file_id,) in fetch_all(conn, "raw/files_of_landing_units.sql", scope)]
     staged = {"staging_table": DATASETS[dataset].staging_table}
-    with execute_template(conn, "staging/units_of_files.sql", staged, {**scope, "file_ids": file_ids}) as cur:
+    with execute_template(conn, "core/units_of_staged_files.sql", staged, {**scope, "file_ids": file_ids}) as cur:
         units.update(unit for (unit,) in cur.fetchall())
     return execute_file(conn, sql_file, {**ctx.bounds, "file_ids": file_ids, "unit_codes": None})
 
