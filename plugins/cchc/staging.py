@@ -236,10 +236,6 @@ def _validate_and_copy(
         # only now and then: collect here, or memory grows by a chunk's worth each time.
         del raw, typed, outcome
         gc.collect()
-        # What survives (modules, GX's context, the outcome so far) is set aside, so that the next
-        # collection walks the next chunk's objects only, not every object GX's import created.
-        gc.freeze()
-    gc.unfreeze()
     outcome = merged
     where = pd.concat(locations) if locations else pd.DataFrame(columns=LOCATION_COLUMNS)
     record_validation(conn, run_id, quarter, spec.name, where.set_index("_row_id"), rows, outcome)
