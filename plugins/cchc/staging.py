@@ -143,7 +143,8 @@ def stage_dataset(
         execute_file(conn, "audit/step_inputs_delete.sql", {**scope, "step": "validate_and_stage", "scopes": forgotten})
 
         files = [(file_id, unit, rows) for unit in changed for file_id, _checksum, rows in units[unit]]
-        summary = _validate_and_copy(conn, run_id, label, spec, files, parameters)
+        every_unit = len(changed) == len(units)
+        summary = _validate_and_copy(conn, run_id, label, spec, files, parameters, every_unit=every_unit)
         count_file_loads(conn, run_id, label, spec)
         for unit in changed:
             record(conn, label, "validate_and_stage", f"{spec.name}/{unit}", staged_from[unit], run_id)
@@ -197,16 +198,19 @@ def _validate_and_copy(
     spec: DatasetSpec,
     files: list[tuple[int, str, int]],
     parameters: dict[str, Any],
+    every_unit: bool = True,
 ) -> dict[str, Any]:
     """Type, validate and copy `files` (file id, landing unit, rows) chunk by chunk into staging and
-    quarantine, and record the merged validation as this run's."""
+    quarantine, and record the merged validation as this run's; `every_unit` says the files are all the
+    dataset's current files of the quarter."""
     scope = {"quarter": quarter, "dataset": spec.name}
     columns = ("quarter", "file_id", "line_number", "source_level", *spec.staged_names)
     merged = ValidationOutcome()
     serial_files: dict[tuple[int, str], bool] = {}
     locations: list[pd.DataFrame] = []
     rows = staged = quarantined = warned = chunks = 0
-    first_files = _first_files(conn, spec, scope) if files else {}
+    staged_now = None if every_unit else [file_id for file_id, _unit, _rows in files]
+    first_files = _first_files(conn, spec, {**scope, "file_ids": staged_now}) if files else {}
     planned = file_chunks(files, chunk_rows(), splittable=spec.name in SPLIT_KEYS)
     progress = Progress(f"validate_and_stage {spec.name}", len(planned), "chunks")
     for chunk in planned:
@@ -290,8 +294,9 @@ def _add_expectation_errors(problems: dict[int, list[tuple[str, str]]], outcome:
         )
 
 
-def _first_files(conn: psycopg.Connection, spec: DatasetSpec, scope: dict[str, str]) -> dict[str, int]:
-    """Dossier ids held by more than one current file of the quarter, each with the first such file."""
+def _first_files(conn: psycopg.Connection, spec: DatasetSpec, scope: dict[str, Any]) -> dict[str, int]:
+    """Dossier ids held by more than one current file of the quarter, each with the first such file; of
+    the ids in the files `scope["file_ids"]` names, or of every id when it is None."""
     if "_first_file_with_id" not in check_columns(spec.name):
         return {}
     return {

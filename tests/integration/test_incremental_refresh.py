@@ -309,6 +309,10 @@ def test_restaging_one_unit_gives_what_restaging_every_unit_gives(database, land
     refresh(database, landing, Q2, run_id="first")
     late = files[-1]
     _append(late, ["LATE-1", late.parts[-3], *fields, "0"])
+    # A dossier id the third commune's file holds too: the late file, registered after it, is warned.
+    with files[2].open(encoding="utf-8", newline="") as handle:
+        held_elsewhere = list(csv.reader(handle))[1][0]
+    _append(late, [held_elsewhere, late.parts[-3], *fields, "0"])
 
     incremental = refresh(database, landing, Q2, run_id="late")
     assert incremental["validate_and_stage"]["dossiers"]["units_validated"] == 1
@@ -316,7 +320,8 @@ def test_restaging_one_unit_gives_what_restaging_every_unit_gives(database, land
     assert len(kept["quarantined"]) == 1 and kept["quarantined"][0][0] == files[2].relative_to(landing).as_posix()
     warned = {row[1]: row[3] for row in kept["warnings"]}
     assert warned["expect_column_values_to_be_between(supplement_requests)"] == 1
-    assert warned["expect_column_pair_values_to_be_equal(file_id,_first_file_with_id)"] == 1
+    # The repeat the landing was made with, and the late file's.
+    assert warned["expect_column_pair_values_to_be_equal(file_id,_first_file_with_id)"] == 2
 
     ctx = RefreshContext(Quarter.parse(Q2), "rebuilt", landing, warehouse_url=database, trigger="test", rebuild=True)
     rebuilt = run_refresh(ctx, echo=lambda _line: None)
