@@ -23,7 +23,7 @@ import psycopg
 
 from cchc import settings
 from cchc.config import LOCAL_TZ, reference_dir
-from cchc.progress import Progress
+from cchc.progress import Phases, Progress
 from cchc.quality.expectations import ValidationOutcome, merge_outcomes, validate_frame
 from cchc.quality.validation_audit import record_validation
 from cchc.quarters import Quarter
@@ -209,22 +209,28 @@ def _validate_and_copy(
     serial_files: dict[tuple[int, str], bool] = {}
     locations: list[pd.DataFrame] = []
     rows = staged = quarantined = warned = chunks = 0
+    phase = Phases()
     staged_now = None if every_unit else [file_id for file_id, _unit, _rows in files]
-    first_files = _first_files(conn, spec, {**scope, "file_ids": staged_now}) if files else {}
+    with phase("find repeated ids"):
+        first_files = _first_files(conn, spec, {**scope, "file_ids": staged_now}) if files else {}
     planned = file_chunks(files, chunk_rows(), splittable=spec.name in SPLIT_KEYS)
     progress = Progress(f"validate_and_stage {spec.name}", len(planned), "chunks")
     for chunk in planned:
-        raw = _raw_frame(conn, spec, quarter, chunk, first_row_id=rows)
-        typed, problems = normalise(raw, spec, serial_date_files(conn, spec, raw, serial_files))
-        if first_files:
-            lower_first_files(typed, first_files)
-        outcome = validate_frame(typed, f"staging.{spec.name}", parameters)
-        _add_expectation_errors(problems, outcome)
-        rejected = typed["_row_id"].isin(list(problems))
-        staged += copy_frame(conn, spec.staging_table, columns, typed.loc[~rejected].assign(quarter=quarter))
-        quarantined += copy_rows(
-            conn, "quarantine.rejected_row", QUARANTINE_COLUMNS, _quarantine_rows(quarter, spec, raw, problems)
-        )
+        with phase("read raw rows"):
+            raw = _raw_frame(conn, spec, quarter, chunk, first_row_id=rows)
+        with phase("type"):
+            typed, problems = normalise(raw, spec, serial_date_files(conn, spec, raw, serial_files))
+            if first_files:
+                lower_first_files(typed, first_files)
+        with phase("validate"):
+            outcome = validate_frame(typed, f"staging.{spec.name}", parameters)
+            _add_expectation_errors(problems, outcome)
+        with phase("write"):
+            rejected = typed["_row_id"].isin(list(problems))
+            staged += copy_frame(conn, spec.staging_table, columns, typed.loc[~rejected].assign(quarter=quarter))
+            quarantined += copy_rows(
+                conn, "quarantine.rejected_row", QUARANTINE_COLUMNS, _quarantine_rows(quarter, spec, raw, problems)
+            )
         failing = {*outcome.errors, *outcome.warnings, *problems}
         locations.append(typed.loc[typed["_row_id"].isin(list(failing)), LOCATION_COLUMNS])
         # Fold the chunk in at once; its per-row failures are used up (quarantine, counts), so that
@@ -239,10 +245,12 @@ def _validate_and_copy(
         # GX leaves each chunk's frames in reference cycles, which the collector's oldest generation frees
         # only now and then: collect here, or memory grows by a chunk's worth each time.
         del raw, typed, outcome
-        gc.collect()
+        with phase("collect garbage"):
+            gc.collect()
     outcome = merged
-    where = pd.concat(locations) if locations else pd.DataFrame(columns=LOCATION_COLUMNS)
-    record_validation(conn, run_id, quarter, spec.name, where.set_index("_row_id"), rows, outcome)
+    with phase("record results"):
+        where = pd.concat(locations) if locations else pd.DataFrame(columns=LOCATION_COLUMNS)
+        record_validation(conn, run_id, quarter, spec.name, where.set_index("_row_id"), rows, outcome)
     return {
         "rows": rows,
         "staged": staged,
@@ -250,6 +258,7 @@ def _validate_and_copy(
         "chunks": chunks,
         "warnings": warned,
         "expectations_failed": [e["check"] for e in outcome.expectations if not e["success"]],
+        "seconds_by_phase": phase.summary(),
     }
 
 

@@ -76,6 +76,16 @@ def test_small_benchmark_reports_every_stage(server_url, bench_database, tmp_pat
         assert f"3. Peak memory, this process and the PostgreSQL server together: **{total / 2**20:.0f} MiB**" in four
     else:
         assert "not measured (the server is not on this machine)" in four
+    # Where validate_and_stage's time went, by phase, as its summary reports it; the late file restaged
+    # one commune, so each of its phases took part of the full run's time.
+    full, late = result["staging_phases"]["full"], result["staging_phases"]["rerun_one_late_file"]
+    assert {"read raw rows", "type", "validate", "write", "collect garbage", "record results"} <= set(full)
+    assert set(late) == set(full) and sum(late.values()) < sum(full.values())
+    staged = next(s for s in result["refresh"] if s["stage"] == "validate_and_stage")["seconds"]
+    assert sum(full.values()) <= staged
+    assert result["gx_import_seconds"] > 0
+    where = report.split("## Where the time goes", 1)[1]
+    assert f"read raw rows {full['read raw rows']:.2f}" in where and "The late-file rerun by step (s): " in where
     # The benchmark dropped the floor's tables and the reference's.
     with psycopg.connect(with_database(server_url, bench_database)) as conn:
         assert conn.execute("select count(*) from pg_tables where tablename like 'bench\\_%'").fetchone()[0] == 0
