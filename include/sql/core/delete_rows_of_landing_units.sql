@@ -4,11 +4,7 @@ with deleted as (
     delete from {table}
     where quarter = %(quarter)s
         and file_id in (
-            select file_id
-            from raw.landing_file
-            where quarter = %(quarter)s
-                and dataset = %(dataset)s
-                and unit_level || '/' || unit_code = any(%(landing_units)s)
+            select l.file_id from raw.landing_unit_files(%(quarter)s, %(dataset)s, %(landing_units)s) as l
         )
     returning unit_code
 )

@@ -3,10 +3,4 @@
 delete from quarantine.rejected_row
 where quarter = %(quarter)s
     and dataset = %(dataset)s
-    and file_id in (
-        select file_id
-        from raw.landing_file
-        where quarter = %(quarter)s
-            and dataset = %(dataset)s
-            and unit_level || '/' || unit_code = any(%(landing_units)s)
-    )
+    and file_id in (select l.file_id from raw.landing_unit_files(%(quarter)s, %(dataset)s, %(landing_units)s) as l)
