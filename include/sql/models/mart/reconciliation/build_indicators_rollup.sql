@@ -19,11 +19,17 @@ reporting_units as (
     from core.reporting_units(%(quarter)s, 'dossiers')
 ),
 
--- A unit's own desk, counted as the mart counts it (core.desk_counts, local calendar days).
+-- A unit's own desk, counted as the mart counts it (core.desk_counts, local calendar days): of the
+-- reporting units with units under them, the only ones compared.
 own_desk as (
     select *
     from core.desk_counts(
-            %(quarter)s, %(first_day)s::date, %(last_day)s::date, array(select unit_code from reporting_units)
+            %(quarter)s, %(first_day)s::date, %(last_day)s::date,
+            array(
+                select r.unit_code
+                from reporting_units as r
+                where r.unit_code in (select i.parent_code from indicators as i)
+            )
         )
 ),
 
