@@ -121,6 +121,35 @@ def test_a_changed_definition_recreates_the_relation_its_views_and_forgets_its_b
     assert {quarter: mart_rows(url, quarter) for quarter in QUARTERS} == before
 
 
+def test_a_new_table_of_a_step_forgets_that_steps_builds_and_names_their_quarters(refreshed_copy, monkeypatch, capsys):
+    url, landing = refreshed_copy
+    before = {quarter: mart_rows(url, quarter) for quarter in QUARTERS}
+    desks = "core.int_unit_desk_counts"
+    with connect(url) as conn:
+        # What a release that adds a table to build_core finds: no such table, and quarters built without it.
+        conn.execute(f"drop table {desks}")
+        conn.execute("delete from audit.model_definition where relation = %s", (desks,))
+        conn.commit()
+        assert conn.execute("select count(*) from audit.step_input where step = 'build_core'").fetchone()[0] > 3
+        monkeypatch.setenv("WAREHOUSE_URL", url)
+        capsys.readouterr()
+        assert main(["migrate"]) == 0
+        printed = capsys.readouterr().out
+        assert f"derived relations created: {desks};" in printed
+        assert f"refresh these quarters to rebuild them: {desks} (2023Q4, 2024Q1, 2024Q2)" in printed
+        assert conn.execute("select count(*) from audit.step_input where step = 'build_core'").fetchone() == (0,)
+        conn.rollback()
+    # The latest quarter alone: its facts are rebuilt, and the note names the quarter before it.
+    latest = refresh(url, landing, QUARTERS[-1])
+    assert any(QUARTERS[-2] in note for note in latest["build_core"]["attention"])
+    for quarter in QUARTERS:
+        refresh(url, landing, quarter)
+    assert {quarter: mart_rows(url, quarter) for quarter in QUARTERS} == before
+    with connect(url) as conn:
+        counted = conn.execute(f"select quarter, count(*) from {desks} group by 1 order by 1").fetchall()
+    assert [quarter for quarter, units in counted if units > 0] == list(QUARTERS)
+
+
 @pytest.fixture
 def restored_at_030(server_url):
     """A database holding the fixture's dump, restored by psql: a warehouse as the release before
@@ -174,6 +203,7 @@ def test_a_warehouse_built_before_models_upgrades_without_losing_a_row(restored_
         assert len(outcome["functions_created"]) == 10 + 1
         held = outcome["quarters_to_refresh"]
         assert held[INDICATORS] == list(QUARTERS) and held["core.fct_dossier"] == list(QUARTERS)
+        assert conn.execute("select count(*) from audit.step_input where step = 'build_core'").fetchone() == (0,)
         assert _kept_rows(conn) == kept
         conn.commit()  # as `cchc migrate` does: the reader grants of row security are the caller's to commit
     # The upgraded warehouse is, object for object, the one a fresh bootstrap makes.

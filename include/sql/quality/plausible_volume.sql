@@ -1,8 +1,9 @@
 -- Units whose dossiers received in the quarter are far from their own recent history: more than
 -- `factor` times, or less than 1/`factor` of, the mean of their previous quarters with dossiers
 -- (the latest `max_history` of them, and at least `min_history`). Received = received on a local day
--- inside the quarter, as the indicator mart counts it. History before the day the 2025 reform formed
--- a unit belongs to another unit that used its code (core.admin_unit_since), so it is left out.
+-- inside the quarter, as the indicator mart counts it (core.int_unit_desk_counts). History before the
+-- day the 2025 reform formed a unit belongs to another unit that used its code (core.admin_unit_since),
+-- so it is left out.
 -- Only units with dossiers in the quarter are compared: a missing export is not a volume.
 with this_quarter as (
     select quarter, last_day
@@ -10,12 +11,11 @@ with this_quarter as (
     where quarter = %(quarter)s
 ),
 
+-- One row per unit with dossiers in a quarter, as build_core counted its desk.
 received as (
-    select d.quarter, d.unit_code, count(*) filter (where d.received_on between q.first_day and q.last_day) as received
-    from core.fct_dossier as d
-    join core.dim_quarter as q on q.quarter = d.quarter
-    where d.quarter <= %(quarter)s
-    group by d.quarter, d.unit_code
+    select c.quarter, c.unit_code, c.received
+    from core.int_unit_desk_counts as c
+    where c.quarter <= %(quarter)s
 ),
 
 history as (

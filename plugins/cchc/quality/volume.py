@@ -3,8 +3,9 @@
 A warning, never a rejection: a campaign, a new procedure or a merged desk can triple a desk's work
 honestly, while a tenfold jump or an almost empty export is more often a wrong filter, a duplicated
 export or a missing month. Either way a person should look before the figures are published, so the
-units come back with the figures that make the case. The comparison is set-based SQL over
-`core.fct_dossier` (include/sql/quality/plausible_volume.sql), so it runs after `build_core`.
+units come back with the figures that make the case. The comparison is set-based SQL over the desk
+counts `build_core` keeps, `core.int_unit_desk_counts` (include/sql/quality/plausible_volume.sql), so
+it runs after `build_core`.
 """
 
 from __future__ import annotations

@@ -284,9 +284,15 @@ def _record(conn: psycopg.Connection, name: str, digest: str) -> None:
 
 def _drop(conn: psycopg.Connection, model: Model, kind: str | None) -> list[str]:
     """Drop the `kind` ('table', 'view' or None: nothing) standing under the model's name, with the views
-    over it; returns the quarters the table held, whose builds are forgotten."""
+    over it; returns the quarters the table held, whose builds are forgotten. For a table created new,
+    the quarters its step had built, whose builds are forgotten too."""
     if kind is None:
-        return []
+        if model.kind != "table" or not model.built_by:
+            return []
+        # A new table of a step that has built quarters is empty for them all: those builds are forgotten.
+        built = [row[0] for row in fetch_all(conn, "audit/quarters_built_by_step.sql", {"step": model.built_by})]
+        execute_file(conn, "audit/step_inputs_of_step_delete.sql", {"step": model.built_by})
+        return built
     held: list[str] = []
     if kind == "table":
         held = [
