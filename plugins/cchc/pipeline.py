@@ -34,12 +34,12 @@ from cchc.staging import count_file_loads, dataset_fingerprint, stage_dataset, s
 from cchc.warehouse.bootstrap import refresh_reference
 from cchc.warehouse.connection import connect
 from cchc.warehouse.migrations import migrate
-from cchc.warehouse.models import Model, apply_models, builds_of, load_models
+from cchc.warehouse.models import apply_models, builds_of, load_models
 from cchc.warehouse.partitions import empty_partition, lock_quarter
 from cchc.warehouse.reference import units_valid_on
-from cchc.warehouse.sql_files import execute_file, execute_template, fetch_all
+from cchc.warehouse.sql_files import execute_file, fetch_all
 from cchc.warehouse.step_inputs import code_digest, fingerprint, inputs_up_to, record, recorded
-from cchc.warehouse.unit_rebuilds import UnitPlan, plan_units, record_units
+from cchc.warehouse.unit_rebuilds import plan_units, record_units, replace_unit_rows
 
 log = logging.getLogger(__name__)
 
@@ -399,34 +399,11 @@ def _replace_partitions(
                 summary[f"{name}_rows"] = execute_file(conn, sql_file, params)
             elif dataset is not None:
                 summary[f"{name}_units_rebuilt"] = plan.landing_units(dataset)
-                summary[f"{name}_rows"] = _replace_unit_rows(
-                    conn, ctx, models[table], sql_file, plan, units_changed.setdefault(dataset, set())
-                )
+                units = units_changed.setdefault(dataset, set())
+                summary[f"{name}_rows"] = replace_unit_rows(conn, ctx.bounds, models[table], sql_file, plan, units)
         if plan is not None:
             record_units(conn, quarter, step, plan, ctx.run_id)
         record(conn, quarter, step, "quarter", inputs, ctx.run_id)
-
-
-def _replace_unit_rows(
-    conn: psycopg.Connection, ctx: RefreshContext, model: Model, sql_file: str, plan: UnitPlan, units: set[str]
-) -> int:
-    """Replace the rows of the plan's landing units; returns the rows built. A relation whose rows carry
-    the file they came from loses the rows of every version of those units' files, gains those of their
-    current files, and adds the units those rows were counted for to `units`; any other relation of the
-    dataset is rebuilt for the `units` gathered so."""
-    dataset = model.per_landing_unit
-    scope = {"quarter": str(ctx.quarter), "dataset": dataset, "landing_units": plan.landing_units(dataset)}
-    if "file_id" not in dict(model.columns):
-        codes = {**scope, "unit_codes": sorted(units)}
-        execute_template(conn, "core/delete_rows_of_units.sql", {"table": model.relation}, codes).close()
-        return execute_file(conn, sql_file, {**ctx.bounds, "file_ids": None, "unit_codes": sorted(units)})
-    with execute_template(conn, "core/delete_rows_of_landing_units.sql", {"table": model.relation}, scope) as cur:
-        units.update(unit for (unit,) in cur.fetchall())
-    file_ids = [file_id for (file_id,) in fetch_all(conn, "raw/files_of_landing_units.sql", scope)]
-    staged = {"staging_table": DATASETS[dataset].staging_table}
-    with execute_template(conn, "core/units_of_staged_files.sql", staged, {**scope, "file_ids": file_ids}) as cur:
-        units.update(unit for (unit,) in cur.fetchall())
-    return execute_file(conn, sql_file, {**ctx.bounds, "file_ids": file_ids, "unit_codes": None})
 
 
 def _unchanged(conn: psycopg.Connection, quarter: str, step: str, inputs: str, summary: dict[str, Any]) -> bool:

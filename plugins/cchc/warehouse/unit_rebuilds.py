@@ -17,7 +17,9 @@ from typing import Any
 
 import psycopg
 
-from cchc.warehouse.sql_files import execute_file, fetch_all
+from cchc.sources.datasets import DATASETS
+from cchc.warehouse.models import Model
+from cchc.warehouse.sql_files import execute_file, execute_template, fetch_all
 from cchc.warehouse.step_inputs import fingerprint, record
 
 CONTEXT_SCOPE = "context"
@@ -84,3 +86,28 @@ def record_units(conn: psycopg.Connection, quarter: str, step: str, plan: UnitPl
         stale = [scope for scope in recorded_now if _is_unit_of(scope, plan.datasets) and scope not in plan.units]
     if stale:
         execute_file(conn, "audit/step_inputs_delete.sql", {"quarter": quarter, "step": step, "scopes": stale})
+
+
+def replace_unit_rows(
+    conn: psycopg.Connection, bounds: dict[str, Any], model: Model, build_file: str, plan: UnitPlan, units: set[str]
+) -> int:
+    """Replace the quarter's rows of the plan's landing units in `model` (`bounds` are the build's
+    parameters); returns the rows built. A relation whose rows carry the file they came from loses the
+    rows of every version of those units' files, gains those of their current files, and adds the units
+    those rows were counted for to `units`; any other relation of the dataset, a count kept per unit, is
+    rebuilt for the `units` gathered so."""
+    dataset = model.per_landing_unit
+    scope = {"quarter": bounds["quarter"], "dataset": dataset, "landing_units": plan.landing_units(dataset)}
+    if "file_id" not in dict(model.columns):
+        codes = sorted(units)
+        execute_template(
+            conn, "core/delete_rows_of_units.sql", {"table": model.relation}, {**scope, "unit_codes": codes}
+        ).close()
+        return execute_file(conn, build_file, {**bounds, "file_ids": None, "unit_codes": codes})
+    with execute_template(conn, "core/delete_rows_of_landing_units.sql", {"table": model.relation}, scope) as cur:
+        units.update(unit for (unit,) in cur.fetchall())
+    file_ids = [file_id for (file_id,) in fetch_all(conn, "raw/files_of_landing_units.sql", scope)]
+    staged = {"staging_table": DATASETS[dataset].staging_table}
+    with execute_template(conn, "core/units_of_staged_files.sql", staged, {**scope, "file_ids": file_ids}) as cur:
+        units.update(unit for (unit,) in cur.fetchall())
+    return execute_file(conn, build_file, {**bounds, "file_ids": file_ids, "unit_codes": None})
