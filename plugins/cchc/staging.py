@@ -24,7 +24,7 @@ import psycopg
 from cchc import settings
 from cchc.config import LOCAL_TZ, reference_dir
 from cchc.progress import Phases, Progress
-from cchc.quality.expectations import ValidationOutcome, merge_outcomes, validate_frame
+from cchc.quality.expectations import ValidationOutcome, import_great_expectations, merge_outcomes, validate_frame
 from cchc.quality.validation_audit import record_validation
 from cchc.quarters import Quarter
 from cchc.sources.datasets import DatasetSpec
@@ -215,38 +215,49 @@ def _validate_and_copy(
         first_files = _first_files(conn, spec, {**scope, "file_ids": staged_now}) if files else {}
     planned = file_chunks(files, chunk_rows(), splittable=spec.name in SPLIT_KEYS)
     progress = Progress(f"validate_and_stage {spec.name}", len(planned), "chunks")
-    for chunk in planned:
-        with phase("read raw rows"):
-            raw = _raw_frame(conn, spec, quarter, chunk, first_row_id=rows)
-        with phase("type"):
-            typed, problems = normalise(raw, spec, serial_date_files(conn, spec, raw, serial_files))
-            if first_files:
-                lower_first_files(typed, first_files)
-        with phase("validate"):
-            outcome = validate_frame(typed, f"staging.{spec.name}", parameters)
-            _add_expectation_errors(problems, outcome)
-        with phase("write"):
-            rejected = typed["_row_id"].isin(list(problems))
-            staged += copy_frame(conn, spec.staging_table, columns, typed.loc[~rejected].assign(quarter=quarter))
-            quarantined += copy_rows(
-                conn, "quarantine.rejected_row", QUARANTINE_COLUMNS, _quarantine_rows(quarter, spec, raw, problems)
-            )
-        failing = {*outcome.errors, *outcome.warnings, *problems}
-        locations.append(typed.loc[typed["_row_id"].isin(list(failing)), LOCATION_COLUMNS])
-        # Fold the chunk in at once; its per-row failures are used up (quarantine, counts), so that
-        # memory follows the chunk even when a warning flags most of a quarter's rows.
-        warned += sum(len(failures) for failures in outcome.warnings.values())
-        outcome.errors.clear()
-        outcome.warnings.clear()
-        merged = merge_outcomes([merged, outcome])
-        rows += len(typed)
-        chunks += 1
-        progress.advance(rows=len(typed))
-        # GX leaves each chunk's frames in reference cycles, which the collector's oldest generation frees
-        # only now and then: collect here, or memory grows by a chunk's worth each time.
-        del raw, typed, outcome
+    if planned:
+        with phase("import great expectations"):
+            import_great_expectations()
         with phase("collect garbage"):
+            # What outlives the step (modules, GX's among them) is set aside, so that each chunk's
+            # collection below walks the objects that chunk made, not everything imported before it.
             gc.collect()
+            gc.freeze()
+    try:
+        for chunk in planned:
+            with phase("read raw rows"):
+                raw = _raw_frame(conn, spec, quarter, chunk, first_row_id=rows)
+            with phase("type"):
+                typed, problems = normalise(raw, spec, serial_date_files(conn, spec, raw, serial_files))
+                if first_files:
+                    lower_first_files(typed, first_files)
+            with phase("validate"):
+                outcome = validate_frame(typed, f"staging.{spec.name}", parameters)
+                _add_expectation_errors(problems, outcome)
+            with phase("write"):
+                rejected = typed["_row_id"].isin(list(problems))
+                staged += copy_frame(conn, spec.staging_table, columns, typed.loc[~rejected].assign(quarter=quarter))
+                quarantined += copy_rows(
+                    conn, "quarantine.rejected_row", QUARANTINE_COLUMNS, _quarantine_rows(quarter, spec, raw, problems)
+                )
+            failing = {*outcome.errors, *outcome.warnings, *problems}
+            locations.append(typed.loc[typed["_row_id"].isin(list(failing)), LOCATION_COLUMNS])
+            # Fold the chunk in at once; its per-row failures are used up (quarantine, counts), so that
+            # memory follows the chunk even when a warning flags most of a quarter's rows.
+            warned += sum(len(failures) for failures in outcome.warnings.values())
+            outcome.errors.clear()
+            outcome.warnings.clear()
+            merged = merge_outcomes([merged, outcome])
+            rows += len(typed)
+            chunks += 1
+            progress.advance(rows=len(typed))
+            # GX leaves each chunk's frames in reference cycles, which the collector's oldest generation frees
+            # only now and then: collect here, or memory grows by a chunk's worth each time.
+            del raw, typed, outcome
+            with phase("collect garbage"):
+                gc.collect()
+    finally:
+        gc.unfreeze()
     outcome = merged
     with phase("record results"):
         where = pd.concat(locations) if locations else pd.DataFrame(columns=LOCATION_COLUMNS)

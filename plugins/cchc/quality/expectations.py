@@ -86,10 +86,18 @@ class ValidationOutcome:
         return not self.errors
 
 
-def validate_frame(frame: pd.DataFrame, suite_name: str, parameters: dict[str, Any]) -> ValidationOutcome:
-    """Run the suite on `frame`; rows are identified by the suite's index column (e.g. `_row_id`)."""
+def import_great_expectations() -> Any:
+    """The great_expectations module, imported on first use (seconds, and a few hundred thousand objects)
+    with its usage statistics off."""
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
     import great_expectations as gx
+
+    return gx
+
+
+def validate_frame(frame: pd.DataFrame, suite_name: str, parameters: dict[str, Any]) -> ValidationOutcome:
+    """Run the suite on `frame`; rows are identified by the suite's index column (e.g. `_row_id`)."""
+    gx = import_great_expectations()
     from great_expectations.core import ExpectationSuite
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
