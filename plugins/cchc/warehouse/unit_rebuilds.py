@@ -6,7 +6,9 @@ That holds only while everything else the step reads is as it was (the other dat
 quarters, its SQL, code and parameters). So the step records, beside its fingerprint of the whole
 quarter, a `context` fingerprint of everything but those units, and each unit's staging fingerprint as
 it built it. When the context is unchanged, the units whose staging fingerprint moved (a late file,
-a withdrawn one, a new unit) are the ones to rebuild; otherwise the whole quarter is.
+a withdrawn one, a new unit) are the ones to rebuild; otherwise the whole quarter is. The counts kept
+per unit from such a fact (`core.int_unit_desk_counts`, `core.int_unit_desk_ii06a`) are then recounted
+for the units whose rows were replaced, before and after.
 """
 
 from __future__ import annotations
