@@ -76,13 +76,14 @@ def test_small_benchmark_reports_every_stage(server_url, bench_database, tmp_pat
         assert f"3. Peak memory, this process and the PostgreSQL server together: **{total / 2**20:.0f} MiB**" in four
     else:
         assert "not measured (the server is not on this machine)" in four
-    # Where validate_and_stage's time went, by phase, as its summary reports it; the late file restaged
-    # one commune, so each of its phases took part of the full run's time.
+    # Where validate_and_stage's time went, by phase, as its summary reports it, for the full run and for
+    # the late file (which restaged one commune). The phases lie inside the step, so together they take
+    # no longer than it did, give or take their rounding to the hundredth.
     full, late = result["staging_phases"]["full"], result["staging_phases"]["rerun_one_late_file"]
     assert {"read raw rows", "type", "validate", "write", "collect garbage", "record results"} <= set(full)
-    assert set(late) == set(full) and sum(late.values()) < sum(full.values())
+    assert set(late) == set(full)
     staged = next(s for s in result["refresh"] if s["stage"] == "validate_and_stage")["seconds"]
-    assert sum(full.values()) <= staged
+    assert sum(full.values()) <= staged + 0.005 * len(full)
     assert result["gx_import_seconds"] > 0
     where = report.split("## Where the time goes", 1)[1]
     assert f"read raw rows {full['read raw rows']:.2f}" in where and "The late-file rerun by step (s): " in where
