@@ -30,9 +30,9 @@ CONTEXT_SCOPE = "context"
 @dataclass(frozen=True)
 class UnitPlan:
     """What to rebuild: `changed` landing units ('dataset/level/unit' scopes) or, when None, the whole
-    quarter; `context` and `units` are what to record once built."""
+    quarter; `context` and `units` are what to record once built, `gone` the unit scopes recorded before
+    that no longer stand (their rows go, and so do their records)."""
 
-    datasets: tuple[str, ...]
     context: str
     units: dict[str, str]  # scope -> the staging fingerprint the unit is built from
     changed: list[str] | None
@@ -64,14 +64,14 @@ def plan_units(
     others = [row for row in inputs if not (row[0] == quarter and (row[1] in units or row[1] in datasets))]
     context = fingerprint(others, *parts)
     built = dict(fetch_all(conn, "audit/step_inputs_of_quarter.sql", {"quarter": quarter, "step": step}))
-    if built.get(CONTEXT_SCOPE) != context:
-        return UnitPlan(tuple(datasets), context, units, None, [])
     built_units = {scope: value for scope, value in built.items() if _is_unit_of(scope, datasets)}
-    changed = sorted(scope for scope, value in units.items() if built_units.get(scope) != value)
     gone = sorted(set(built_units) - set(units))
+    if built.get(CONTEXT_SCOPE) != context:
+        return UnitPlan(context, units, None, gone)
+    changed = sorted(scope for scope, value in units.items() if built_units.get(scope) != value)
     if units and len(changed) == len(units):
-        return UnitPlan(tuple(datasets), context, units, None, gone)
-    return UnitPlan(tuple(datasets), context, units, changed, gone)
+        return UnitPlan(context, units, None, gone)
+    return UnitPlan(context, units, changed, gone)
 
 
 def record_units(conn: psycopg.Connection, quarter: str, step: str, plan: UnitPlan, run_id: str) -> None:
@@ -81,13 +81,8 @@ def record_units(conn: psycopg.Connection, quarter: str, step: str, plan: UnitPl
     for scope, value in plan.units.items():
         if plan.changed is None or scope in plan.changed:
             record(conn, quarter, step, scope, value, run_id)
-    stale = plan.gone
-    if plan.changed is None:
-        # A whole rebuild: forget every unit scope it did not just record.
-        recorded_now = dict(fetch_all(conn, "audit/step_inputs_of_quarter.sql", {"quarter": quarter, "step": step}))
-        stale = [scope for scope in recorded_now if _is_unit_of(scope, plan.datasets) and scope not in plan.units]
-    if stale:
-        execute_file(conn, "audit/step_inputs_delete.sql", {"quarter": quarter, "step": step, "scopes": stale})
+    if plan.gone:
+        execute_file(conn, "audit/step_inputs_delete.sql", {"quarter": quarter, "step": step, "scopes": plan.gone})
 
 
 def replace_unit_rows(
