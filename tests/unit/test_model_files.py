@@ -86,11 +86,17 @@ def test_every_module_of_tests_models_is_named_after_a_relation():
         assert relation in MODELS, f"{module} is named after no model"
 
 
-def test_a_folder_with_a_misspelt_key_is_refused(tmp_path: Path):
+def _model_folder(tmp_path: Path, model_yml: str) -> Path:
+    """A model folder mart/example with a table definition and the given model.yml."""
     folder = tmp_path / "mart" / "example"
     folder.mkdir(parents=True)
     (folder / "table.sql").write_text("create table mart.example (quarter text);\n", encoding="utf-8")
-    (folder / "model.yml").write_text("description: x\ndepend_on: [core.fct_dossier]\n", encoding="utf-8")
+    (folder / "model.yml").write_text(model_yml, encoding="utf-8")
+    return folder
+
+
+def test_a_folder_with_a_misspelt_key_is_refused(tmp_path: Path):
+    folder = _model_folder(tmp_path, "description: x\ndepend_on: [core.fct_dossier]\n")
     with pytest.raises(ValueError, match=r"unknown key.*depend_on"):
         read_model(folder)
     (folder / "table.sql").unlink()
@@ -99,10 +105,7 @@ def test_a_folder_with_a_misspelt_key_is_refused(tmp_path: Path):
 
 
 def test_a_model_file_that_is_no_yaml_or_has_no_description_is_named(tmp_path: Path):
-    folder = tmp_path / "mart" / "example"
-    folder.mkdir(parents=True)
-    (folder / "table.sql").write_text("create table mart.example (quarter text);\n", encoding="utf-8")
-    (folder / "model.yml").write_text("description: [unclosed\n", encoding="utf-8")
+    folder = _model_folder(tmp_path, "description: [unclosed\n")
     with pytest.raises(ValueError, match=rf"^{re.escape(str(folder / 'model.yml'))}: not readable as YAML"):
         read_model(folder)
     (folder / "model.yml").write_text("built_by: build_marts\n", encoding="utf-8")
@@ -111,10 +114,7 @@ def test_a_model_file_that_is_no_yaml_or_has_no_description_is_named(tmp_path: P
 
 
 def test_a_step_refuses_a_model_without_exactly_one_build_query(tmp_path: Path, monkeypatch):
-    folder = tmp_path / "mart" / "example"
-    folder.mkdir(parents=True)
-    (folder / "table.sql").write_text("create table mart.example (quarter text);\n", encoding="utf-8")
-    (folder / "model.yml").write_text("description: x\nbuilt_by: build_marts\n", encoding="utf-8")
+    folder = _model_folder(tmp_path, "description: x\nbuilt_by: build_marts\n")
     monkeypatch.setattr("cchc.warehouse.models.load_models", lambda: {"mart.example": read_model(folder)})
     with pytest.raises(ValueError, match=r"example: build_marts runs one build\.sql per relation, found 0$"):
         builds_of("build_marts")
