@@ -3,7 +3,8 @@ own quarter, a changed earlier quarter rebuilds the later quarter's facts, and s
 chunks of landing units gives exactly what staging it whole gives.
 
 The landing is one district of Đồng Tháp (87) and its communes for 2024Q1-2024Q2 (dossiers and
-surveys, plain CSV), plus one dossier id repeated in a second commune's file of 2024Q2.
+surveys, plain CSV), plus one dossier id repeated in a second commune's file of 2024Q2. A late
+correction is also checked on two communes' real export forms, against figures counted by hand.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import csv
 import shutil
 from collections.abc import Iterator
+from decimal import Decimal
 from pathlib import Path
 
 import psycopg
@@ -21,6 +23,7 @@ from cchc_sample.units import districts_of
 from cchc.pipeline import RefreshContext, RefreshFailed, run_refresh
 from cchc.quarters import Quarter
 from cchc.warehouse.sql_files import fetch_all
+from tests.conftest import FIXTURES
 from tests.integration.helpers import refresh
 from tests.support.databases import copy_template, drop_database
 
@@ -326,4 +329,66 @@ def test_restaging_one_unit_gives_what_restaging_every_unit_gives(database, land
     ctx = RefreshContext(Quarter.parse(Q2), "rebuilt", landing, warehouse_url=database, trigger="test", rebuild=True)
     rebuilt = run_refresh(ctx, echo=lambda _line: None)
     assert rebuilt["validate_and_stage"]["dossiers"]["units_kept"] == 0
+    assert _state(database) == kept
+
+
+# Two communes of Thành phố Cao Lãnh (district 866) in the forms of tests/fixtures/real_exports: an .xls
+# (1904 date system, total row) and a ';' CSV with title rows, dd-MM-yyyy and "Chưa có kết quả".
+REAL = FIXTURES / "real_exports" / "landing" / "commune"
+FIGURES = ("received", "received_online", "carried_over", "resolved", "resolved_early", "resolved_on_time")
+FIGURES += ("resolved_late", "pending", "pending_overdue", "on_time_rate", "online_rate")
+
+
+def _indicator_figures(url: str, units: tuple[str, ...]) -> dict[str, tuple]:
+    columns = ", ".join(FIGURES)
+    rows = _rows(
+        url,
+        f"select unit_code, {columns} from mart.unit_quarter_indicators where quarter = %s and unit_code = any(%s)",
+        (Q2, list(units)),
+    )
+    return {unit: tuple(values) for unit, *values in rows}
+
+
+def test_a_corrected_real_export_rebuilds_its_commune_to_the_figures_counted_by_hand(database, tmp_path):
+    landing = tmp_path / "real"
+    for unit, name in (("29869", "dossiers.xls"), ("29881", "dossiers.csv")):
+        (landing / "commune" / unit / Q2).mkdir(parents=True)
+        shutil.copy2(REAL / unit / Q2 / name, landing / "commune" / unit / Q2 / name)
+    refresh(database, landing, Q2, run_id="first")
+    # The six dossiers of each file, counted by hand: D1-D5 received in the quarter (D1, D4 online), D6
+    # carried over; D1 early, D2 and D6 on time, D3 late; D4 and D5 pending, D5 past its 27/05 due day.
+    as_exported = (5, 2, 1, 4, 1, 2, 1, 2, 1, Decimal("75.00"), Decimal("40.00"))
+    district = (10, 4, 2, 8, 2, 4, 2, 4, 2, Decimal("75.00"), Decimal("40.00"))
+    assert _indicator_figures(database, ("29869", "29881", "866")) == {
+        "29869": as_exported,
+        "29881": as_exported,
+        "866": district,
+    }
+
+    # Mỹ Ngãi exports again two weeks later: D5 was resolved on 28/05 (late), and a dossier received
+    # online on 12/06, due 14/06, was resolved on 13/06 (early).
+    corrected = landing / "commune" / "29881" / Q2 / "dossiers.csv"
+    lines = corrected.read_bytes().decode("utf-8-sig").split("\r\n")  # as exported: a BOM and CRLF
+    d5 = next(i for i, line in enumerate(lines) if line.startswith("5;"))
+    lines[d5] = lines[d5].replace("Chưa có kết quả", "28-05-2024")
+    d7 = "7;29881-240612-0007;29881;1.000108;Chứng thực;Trực tuyến;12-06-2024 09:00;14-06-2024;13-06-2024;Không;0"
+    lines.insert(d5 + 2, d7)
+    corrected.write_bytes(("\ufeff" + "\r\n".join(lines)).encode("utf-8"))
+
+    late = refresh(database, landing, Q2, run_id="corrected")
+
+    assert late["build_core"]["fct_dossier_units_rebuilt"] == ["commune/29881"]
+    assert late["build_core"]["fct_dossier_rows"] == 7  # D1-D7 of the corrected file
+    assert late["build_core"]["int_unit_desk_counts_rows"] == 1
+    # Mỹ Ngãi now: received D1-D5, D7 (online D1, D4, D7); resolved D1, D2, D3, D5, D6, D7: early D1, D7,
+    # on time D2, D6, late D3, D5; pending D4, not yet due. On time 100 x 4 / 6, online 100 x 3 / 6.
+    my_ngai = (6, 3, 1, 6, 2, 2, 2, 1, 0, Decimal("66.67"), Decimal("50.00"))
+    # The district: 5 + 6 received, 4 + 6 resolved, 1 + 2 late, 1 + 0 overdue; on time 100 x (3 + 4) / 10,
+    # online 100 x (2 + 3) / 11.
+    district = (11, 5, 2, 10, 3, 4, 3, 3, 1, Decimal("70.00"), Decimal("45.45"))
+    expected = {"29869": as_exported, "29881": my_ngai, "866": district}
+    assert _indicator_figures(database, ("29869", "29881", "866")) == expected
+    kept = _state(database)
+    ctx = RefreshContext(Quarter.parse(Q2), "rebuilt", landing, warehouse_url=database, trigger="test", rebuild=True)
+    run_refresh(ctx, echo=lambda _line: None)
     assert _state(database) == kept
