@@ -104,6 +104,12 @@ def test_a_folder_with_a_misspelt_key_is_refused(tmp_path: Path):
         read_model(folder)
 
 
+def test_a_model_rebuilt_per_landing_unit_of_no_dataset_is_named(tmp_path: Path):
+    folder = _model_folder(tmp_path, "description: x\nbuilt_by: build_core\nper_landing_unit: dosiers\n")
+    with pytest.raises(ValueError, match=r"model\.yml: per_landing_unit names no dataset: 'dosiers'$"):
+        read_model(folder)
+
+
 def test_a_model_file_that_is_no_yaml_or_has_no_description_is_named(tmp_path: Path):
     folder = _model_folder(tmp_path, "description: [unclosed\n")
     with pytest.raises(ValueError, match=rf"^{re.escape(str(folder / 'model.yml'))}: not readable as YAML"):

@@ -31,6 +31,7 @@ import yaml
 from psycopg import sql
 
 from cchc.config import sql_dir
+from cchc.sources.datasets import DATASETS
 from cchc.warehouse.build_order import dependency_order, relations_read
 from cchc.warehouse.migrations import LOCK_KEY
 from cchc.warehouse.sql_files import execute_file, execute_template, fetch_all, qualified
@@ -112,6 +113,9 @@ def read_model(folder: Path) -> Model:
     unknown = set(spec) - MODEL_KEYS
     if unknown:
         raise ValueError(f"{path}: unknown key(s) {', '.join(sorted(unknown))}")
+    per_landing_unit = spec.get("per_landing_unit")
+    if per_landing_unit is not None and per_landing_unit not in DATASETS:
+        raise ValueError(f"{path}: per_landing_unit names no dataset: {per_landing_unit!r}")
     columns = spec.get("columns") or {}
     indicators = tuple(_indicator(name, value) for name, value in columns.items() if isinstance(value, dict))
     comments = {i.name: i.comment() for i in indicators}
@@ -127,7 +131,7 @@ def read_model(folder: Path) -> Model:
         ),
         indicators=indicators,
         tests=tuple(spec.get("tests") or ()),
-        per_landing_unit=spec.get("per_landing_unit"),
+        per_landing_unit=per_landing_unit,
     )
 
 
