@@ -91,10 +91,10 @@ test-each-module: install airflow-db chromium
 test-unit: install
 	pytest -m "unit or dags" $(PYTEST_ARGS)
 
-# Python with ruff; the SQL in include/sql with sqlfluff (settings and the rules left out, with their
+# Python with ruff; the SQL in include/sql and benchmarks with sqlfluff (settings and the rules left out, with their
 # reasons, in .sqlfluff; applied migrations are not linted).
 lint: install
-	ruff check . && ruff format --check . && sqlfluff lint include/sql --processes 2
+	ruff check . && ruff format --check . && sqlfluff lint include/sql benchmarks --processes 2
 
 # The readers fed random and mutated files for longer than `make test` does (fresh examples each run).
 FUZZ_EXAMPLES ?= 20000

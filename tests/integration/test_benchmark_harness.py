@@ -13,6 +13,7 @@ import pytest
 from benchmarks import bench, gx_engines
 from cchc.config import PROJECT_ROOT
 from cchc.pipeline import STEPS
+from cchc.quality.expectations import load_suite
 from cchc.warehouse.connection import ensure_database, with_database
 from tests.support.databases import drop_database
 
@@ -87,9 +88,26 @@ def test_small_benchmark_reports_every_stage(server_url, bench_database, tmp_pat
     assert result["gx_import_seconds"] > 0
     where = report.split("## Where the time goes", 1)[1]
     assert f"read raw rows {full['read raw rows']:.2f}" in where and "The late-file rerun by step (s): " in where
+    # The whole dossiers suite run once more by GX as SQL over the staged quarter, and the ceiling of
+    # figure 1 it implies: the floor's seconds over the floor's plus the checks'.
+    gx_sql = result["gx_sql"]
+    assert gx_sql["expectations"] == len(load_suite("staging.dossiers")["expectations"])
+    with psycopg.connect(with_database(server_url, bench_database)) as conn:
+        # Validated before the late-file rerun staged its one added dossier.
+        staged = conn.execute(
+            "select count(*) from staging.stg_one_stop__dossiers where dossier_id not like 'LATE-%'"
+        ).fetchone()[0]
+    assert gx_sql["rows"] == staged > 2000
+    assert gx_sql["validate_seconds"] > 0 and gx_sql["check_columns_seconds"] > 0
+    assert result["ratio_ceiling_with_gx_sql"] == pytest.approx(
+        floor["seconds"] / (floor["seconds"] + gx_sql["validate_seconds"]), abs=0.001
+    )
+    assert f"at **{result['ratio_ceiling_with_gx_sql']:.3f}** of the floor's throughput" in where
     # The benchmark dropped the floor's tables and the reference's.
     with psycopg.connect(with_database(server_url, bench_database)) as conn:
         assert conn.execute("select count(*) from pg_tables where tablename like 'bench\\_%'").fetchone()[0] == 0
+        work_tables = conn.execute("select count(*) from pg_tables where tablename = %s", (gx_engines.TABLE,))
+        assert work_tables.fetchone()[0] == 0
 
     # The same staged rows validated by GX in pandas chunks and as SQL: the unexpected counts agree,
     # before and after two staged rows are given 9 supplement requests (a warning-level expectation).

@@ -1,0 +1,48 @@
+-- Every column the staging.dossiers suite reads, for the quarter's staged dossiers: the staged
+-- columns, and those staging computes while typing and never stores (cchc.sources.normalise), here
+-- from the staged rows, their raw text and their files. A status word in a date column is the raw
+-- text of a staged row whose date is empty: any other text that could not be read was quarantined.
+-- Dates are compared by the local day unless both carry a time of day.
+create unlogged table {table} as
+select
+    s.*,
+    f.unit_code as landing_unit_code,
+    min(s.file_id) over (partition by s.dossier_id) as _first_file_with_id,
+    case
+        when coalesce(s.resolved_at_has_time and s.received_at_has_time, false) then s.resolved_at
+        else date_trunc('day', s.resolved_at, %(timezone)s)
+    end as _resolved_at_compared,
+    case
+        when coalesce(s.received_at_has_time and s.resolved_at_has_time, false) then s.received_at
+        else date_trunc('day', s.received_at, %(timezone)s)
+    end as _received_at_compared_to_resolved,
+    case
+        when coalesce(s.due_at_has_time and s.received_at_has_time, false) then s.due_at
+        else date_trunc('day', s.due_at, %(timezone)s)
+    end as _due_at_compared,
+    case
+        when coalesce(s.received_at_has_time and s.due_at_has_time, false) then s.received_at
+        else date_trunc('day', s.received_at, %(timezone)s)
+    end as _received_at_compared_to_due,
+    case
+        when s.status is not null and (
+                s.status_class is null
+                or (s.status_class = 'resolved' and s.resolved_at is null)
+                or (s.status_class in ('pending', 'stopped', 'not_received') and s.resolved_at is not null)
+                or (s.status_class in ('stopped', 'not_received') and s.resolved_at is null)
+            )
+            then '''' || s.status || ''' (' || coalesce(s.status_class, 'unknown status') || '): '
+                || case
+                    when s.resolved_at is null then 'không có ngày có kết quả / no result date, counted as pending'
+                    else 'có ngày có kết quả / has a result date'
+                end
+    end as _status_disagreement,
+    case
+        when s.resolved_at is null and btrim(r.resolved_at) <> '' then btrim(r.resolved_at)
+        when s.returned_at is null and btrim(r.returned_at) <> '' then btrim(r.returned_at)
+    end as _status_word_in_date,
+    nullif(array_to_string(f.warnings, ' | '), '') as _file_warning
+from staging.stg_one_stop__dossiers as s
+join raw.landing_file as f on s.file_id = f.file_id
+join raw.dossiers as r on s.file_id = r.file_id and s.line_number = r.line_number
+where s.quarter = %(quarter)s
