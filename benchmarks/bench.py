@@ -615,7 +615,8 @@ def _validation_in_sql(result: dict[str, Any]) -> list[str]:
         return []
     return [
         f"- The whole dossiers suite ({gx_sql['expectations']} expectations) run by Great Expectations as SQL over "
-        f"the staged quarter: {gx_sql['validate_seconds']:.2f} s, after {gx_sql['check_columns_seconds']:.2f} s "
+        f"the staged quarter: {gx_sql['validate_seconds']:.2f} s in {gx_sql['queries']} queries, "
+        f"after {gx_sql['check_columns_seconds']:.2f} s "
         "computing in SQL the columns it reads beyond the staged ones (`python -m benchmarks.gx_engines`). "
         "A refresh that wrote its layers at the floor's cost and did nothing else but these checks would run "
         f"at **{result['ratio_ceiling_with_gx_sql']:.3f}** of the floor's throughput.",

@@ -22,6 +22,8 @@ import argparse
 import json
 import os
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -144,15 +146,34 @@ def on_postgres(url: str, parameters: dict[str, Any]) -> dict:
     source = context.data_sources.add_postgres(name="warehouse", connection_string="${CCHC_GX_ENGINES_URL}")
     asset = source.add_table_asset(name="dossiers", table_name=TABLE)
     batch = asset.add_batch_definition_whole_table("whole").get_batch()
-    result = batch.validate(
-        _suite(),
-        result_format={"result_format": "COMPLETE", "unexpected_index_column_names": INDEX},
-        expectation_parameters=parameters,
-    )
+    with _statements_counted() as statements:
+        result = batch.validate(
+            _suite(),
+            result_format={"result_format": "COMPLETE", "unexpected_index_column_names": INDEX},
+            expectation_parameters=parameters,
+        )
     _failures(result)
     with connect(url) as conn:
         rows = conn.execute(f"select count(*) from {TABLE}").fetchone()[0]
-    return {"rows": rows, "chunks": 1, "unexpected": _unexpected(result)}
+    return {"rows": rows, "chunks": 1, "unexpected": _unexpected(result), "queries": statements["count"]}
+
+
+@contextmanager
+def _statements_counted() -> Iterator[dict[str, int]]:
+    """How many statements every SQLAlchemy engine (GX's own among them) sends while the block runs."""
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+
+    counted = {"count": 0}
+
+    def count(*_args: Any) -> None:
+        counted["count"] += 1
+
+    event.listen(Engine, "after_cursor_execute", count)
+    try:
+        yield counted
+    finally:
+        event.remove(Engine, "after_cursor_execute", count)
 
 
 def validation_in_sql(url: str, quarter: Quarter) -> dict[str, Any]:
@@ -173,6 +194,7 @@ def validation_in_sql(url: str, quarter: Quarter) -> dict[str, Any]:
         "rows": rows,
         "check_columns_seconds": round(check_seconds, 2),
         "validate_seconds": round(seconds, 2),
+        "queries": found["queries"],
         "unexpected_rows": sum(found["unexpected"].values()),
     }
 
@@ -223,6 +245,7 @@ def main(argv: list[str] | None = None) -> int:
         cells = [name, f"{found['rows']:,}", found["chunks"], f"{found['seconds']:.2f}", f"{rate:,.0f}"]
         cells += [f"{found['seconds'] / expectations:.3f}", found["peak_rss_mib"]]
         print("| " + " | ".join(str(cell) for cell in cells) + " |")
+    print(f"\nStatements GX sent to PostgreSQL: {figures['PostgreSQL (SQL)']['queries']}")
     pandas_counts, sql_counts = (found["unexpected"] for found in figures.values())
     agree = pandas_counts == sql_counts
     print(f"\nunexpected rows in all (pandas chunks): {sum(pandas_counts.values())}")

@@ -215,9 +215,12 @@ def _validate_and_copy(
         first_files = _first_files(conn, spec, {**scope, "file_ids": staged_now}) if files else {}
     planned = file_chunks(files, chunk_rows(), splittable=spec.name in SPLIT_KEYS)
     progress = Progress(f"validate_and_stage {spec.name}", len(planned), "chunks")
+    # Collecting between chunks keeps memory to a chunk; a single chunk has nothing after it to make room for.
+    collecting = len(planned) > 1
     if planned:
         with phase("import great expectations"):
             import_great_expectations()
+    if collecting:
         with phase("collect garbage"):
             # What outlives the step (modules, GX's among them) is set aside, so that each chunk's
             # collection below walks the objects that chunk made, not everything imported before it.
@@ -254,10 +257,12 @@ def _validate_and_copy(
             # GX leaves each chunk's frames in reference cycles, which the collector's oldest generation frees
             # only now and then: collect here, or memory grows by a chunk's worth each time.
             del raw, typed, outcome
-            with phase("collect garbage"):
-                gc.collect()
+            if collecting:
+                with phase("collect garbage"):
+                    gc.collect()
     finally:
-        gc.unfreeze()
+        if collecting:
+            gc.unfreeze()
     outcome = merged
     with phase("record results"):
         where = pd.concat(locations) if locations else pd.DataFrame(columns=LOCATION_COLUMNS)
