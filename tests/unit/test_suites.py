@@ -158,6 +158,17 @@ def test_check_columns_name_the_first_file_that_holds_a_dossier_id():
     assert pd.isna(typed["_first_file_with_id"].iloc[3])  # no id, nothing to compare
 
 
+def test_unit_codes_that_lost_their_leading_zeros_are_restored_only_to_the_folders_unit():
+    # What a spreadsheet does to the code 00194 of the commune whose folder the file is in: a number
+    # (194), a float (194.0), one zero kept (0194). An empty code is about that commune. A code that is
+    # another unit's (87) or not a number keeps its text, for the suite to report.
+    codes = ["194", "194.0", "0194", "00194", "", "87", "abc", "194", "87.0"]
+    raw = _raw("dossiers", [{"unit_code": code} for code in codes], [7] * 7 + [9] * 2, "00194")
+    raw.loc[7:, "landing_unit_code"] = "00087"  # the last two rows' file is in commune 00087's folder
+    typed, _ = normalise(raw, DATASETS["dossiers"])
+    assert typed["unit_code"].tolist() == ["00194", "00194", "00194", "00194", "00194", "87", "abc", "194", "00087"]
+
+
 def test_check_columns_add_up_the_ii06a_figures_again():
     figures = {
         "received_total": "10",

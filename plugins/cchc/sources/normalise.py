@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Collection, Mapping
 
+import numpy as np
 import pandas as pd
 
 from cchc.sources.datasets import Column, DatasetSpec
@@ -66,6 +67,17 @@ def _compared(a: str, b: str) -> Callable[[pd.DataFrame], pd.Series]:
     return compute
 
 
+def _first_file_with_id(typed: pd.DataFrame) -> pd.Series:
+    """The lowest file id among the rows with each row's dossier id (NA without an id). Only the ids
+    held more than once are grouped: in an export nearly every id is held once, by its own file."""
+    ids = typed["dossier_id"]
+    first = typed["file_id"].astype("Int64").mask(ids.isna())
+    repeated = (ids.duplicated(keep=False) & ids.notna()).to_numpy()
+    if repeated.any():
+        first[repeated] = first[repeated].groupby(ids[repeated]).transform("min")
+    return first
+
+
 def _status_disagreement(typed: pd.DataFrame) -> pd.Series:
     """Where the status column and the result date tell different stories: the status and what the
     date says, e.g. "'Đã trả kết quả' (resolved): không có ngày có kết quả / no result date, counted as
@@ -108,7 +120,7 @@ def _status_word_in_dates(typed: pd.DataFrame) -> pd.Series:
 # such as the II.06a totals added up again or the first file of the quarter that holds a dossier id.
 _CHECK_COLUMNS: dict[str, dict[str, Callable[[pd.DataFrame], pd.Series]]] = {
     "dossiers": {
-        "_first_file_with_id": lambda t: t.groupby("dossier_id")["file_id"].transform("min"),
+        "_first_file_with_id": _first_file_with_id,
         "_resolved_at_compared": _compared("resolved_at", "received_at"),
         "_received_at_compared_to_resolved": _compared("received_at", "resolved_at"),
         "_due_at_compared": _compared("due_at", "received_at"),
@@ -231,7 +243,18 @@ def check_columns(dataset: str) -> tuple[str, ...]:
 def _unit_codes(codes: pd.Series, landing: pd.Series, fill_from_landing: bool) -> pd.Series:
     """Codes that lost leading zeros to a spreadsheet (194 for 00194, 87.0 for 87) are restored
     when they then equal the landing folder's unit; empty codes take that unit where rows are
-    about it."""
+    about it. Worked out once per distinct pair of code and landing unit (a few per file)."""
+    code_of_row, _codes = pd.factorize(codes, use_na_sentinel=False)
+    landing_of_row, distinct_landings = pd.factorize(landing, use_na_sentinel=False)
+    pair = code_of_row.astype("int64") * len(distinct_landings) + landing_of_row
+    _pairs, first_row, pair_of_row = np.unique(pair, return_index=True, return_inverse=True)
+    restored = _restored_unit_codes(
+        codes.iloc[first_row].reset_index(drop=True), landing.iloc[first_row].reset_index(drop=True), fill_from_landing
+    )
+    return pd.Series(restored.array.take(pair_of_row.ravel()), index=codes.index, dtype=restored.dtype)
+
+
+def _restored_unit_codes(codes: pd.Series, landing: pd.Series, fill_from_landing: bool) -> pd.Series:
     as_text = codes.str.replace(r"\.0$", "", regex=True)
     filled = as_text.fillna(landing) if fill_from_landing else as_text
     restored = filled.copy()
