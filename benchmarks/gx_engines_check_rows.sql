@@ -2,28 +2,28 @@
 -- columns, and those staging computes while typing and never stores (cchc.sources.normalise), here
 -- from the staged rows, their raw text and their files. A status word in a date column is the raw
 -- text of a staged row whose date is empty: any other text that could not be read was quarantined.
--- Dates are compared by the local day unless both carry a time of day.
+-- A date as staging compares it with another: by its local day unless both carry a time of day.
+create function pg_temp.compared(
+    moment timestamptz, timed boolean, other_timed boolean
+) returns timestamptz
+language sql stable
+as $$
+    select case
+        when coalesce(timed and other_timed, false) then moment
+        else date_trunc('day', moment, {timezone})
+    end
+$$;
+
 create unlogged table {table} as
 select
     s.*,
     f.unit_code as landing_unit_code,
     min(s.file_id) over (partition by s.dossier_id) as _first_file_with_id,
-    case
-        when coalesce(s.resolved_at_has_time and s.received_at_has_time, false) then s.resolved_at
-        else date_trunc('day', s.resolved_at, %(timezone)s)
-    end as _resolved_at_compared,
-    case
-        when coalesce(s.received_at_has_time and s.resolved_at_has_time, false) then s.received_at
-        else date_trunc('day', s.received_at, %(timezone)s)
-    end as _received_at_compared_to_resolved,
-    case
-        when coalesce(s.due_at_has_time and s.received_at_has_time, false) then s.due_at
-        else date_trunc('day', s.due_at, %(timezone)s)
-    end as _due_at_compared,
-    case
-        when coalesce(s.received_at_has_time and s.due_at_has_time, false) then s.received_at
-        else date_trunc('day', s.received_at, %(timezone)s)
-    end as _received_at_compared_to_due,
+    pg_temp.compared(s.resolved_at, s.resolved_at_has_time, s.received_at_has_time) as _resolved_at_compared,
+    pg_temp.compared(s.received_at, s.received_at_has_time, s.resolved_at_has_time)
+        as _received_at_compared_to_resolved,
+    pg_temp.compared(s.due_at, s.due_at_has_time, s.received_at_has_time) as _due_at_compared,
+    pg_temp.compared(s.received_at, s.received_at_has_time, s.due_at_has_time) as _received_at_compared_to_due,
     case
         when s.status is not null and (
                 s.status_class is null
@@ -45,4 +45,4 @@ select
 from staging.stg_one_stop__dossiers as s
 join raw.landing_file as f on s.file_id = f.file_id
 join raw.dossiers as r on s.file_id = r.file_id and s.line_number = r.line_number
-where s.quarter = %(quarter)s
+where s.quarter = {quarter};
