@@ -435,8 +435,7 @@ def benchmark(
         with PeakRss(postmaster=postmaster) as sampler:
             ctx = RefreshContext(QUARTER, f"bench__{uuid.uuid4().hex[:8]}", landing, warehouse_url=bench_url)
             full = run_steps(ctx, sampler, STEPS, generated)
-        gx_sql = validation_in_sql(bench_url, QUARTER)
-        with PeakRss(postmaster=postmaster) as sampler:
+            gx_sql = validation_in_sql(bench_url, QUARTER)
             ctx = RefreshContext(QUARTER, f"bench__{uuid.uuid4().hex[:8]}", landing, warehouse_url=bench_url)
             unchanged = run_steps(ctx, sampler, STEPS, generated)
             late_file = touch_one_commune(landing)

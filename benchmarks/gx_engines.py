@@ -31,7 +31,7 @@ import pandas as pd
 
 from benchmarks.bench import BENCH_DATABASE, QUARTER, PeakRss
 from cchc.config import LOCAL_TZ
-from cchc.quality.expectations import load_suite
+from cchc.quality.expectations import ephemeral_context, exception_raised, import_great_expectations, load_suite
 from cchc.quarters import Quarter
 from cchc.staging import chunk_rows, suite_parameters
 from cchc.warehouse.connection import connect, warehouse_url, with_database
@@ -64,26 +64,14 @@ def build_check_rows(url: str, quarter: Quarter) -> tuple[int, float]:
         started = time.perf_counter()
         conn.execute(statement)
         seconds = time.perf_counter() - started
-        rows = conn.execute(f"select count(*) from {TABLE}").fetchone()[0]
-    with connect(url) as conn:
-        conn.autocommit = True
         conn.execute(f"analyze {TABLE}")
+        rows = conn.execute(f"select count(*) from {TABLE}").fetchone()[0]
     return rows, seconds
 
 
 def drop_check_rows(url: str) -> None:
     with connect(url) as conn:
         conn.execute(f"drop table if exists {TABLE}")
-
-
-def _context() -> Any:
-    os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
-    import great_expectations as gx
-    from great_expectations.data_context.types.base import ProgressBarsConfig
-
-    context = gx.get_context(mode="ephemeral")
-    context.variables.progress_bars = ProgressBarsConfig(globally=False)
-    return context
 
 
 def _unexpected(result: Any) -> dict[str, int]:
@@ -95,8 +83,9 @@ def _unexpected(result: Any) -> dict[str, int]:
 def _failures(result: Any) -> None:
     """Stop on an expectation that could not run: a count of 0 would read as a pass."""
     for item in result.results:
-        if item.exception_info and item.exception_info.get("raised_exception"):
-            raise RuntimeError(f"{item.expectation_config.type}: {item.exception_info.get('exception_message')}")
+        raised = exception_raised(item)
+        if raised is not None:
+            raise RuntimeError(f"{item.expectation_config.type} could not run: {raised}")
 
 
 def _suite() -> Any:
@@ -107,7 +96,7 @@ def _suite() -> Any:
 
 def on_pandas(url: str, parameters: dict[str, Any]) -> dict:
     """Fetch the rows chunk by chunk (whole files) and validate each chunk in pandas."""
-    context = _context()
+    context = ephemeral_context()
     asset = context.data_sources.add_pandas(name="frames").add_dataframe_asset(name="dossiers")
     definition = asset.add_batch_definition_whole_dataframe("whole")
     columns = suite_columns()
@@ -145,7 +134,7 @@ def on_pandas(url: str, parameters: dict[str, Any]) -> dict:
 
 def on_postgres(url: str, parameters: dict[str, Any]) -> dict:
     """Validate the rows where they are: each expectation runs as SQL."""
-    context = _context()
+    context = ephemeral_context()
     # A config variable, not the URL itself: GX's URL check refuses a Unix-socket host (the embedded server).
     os.environ["CCHC_GX_ENGINES_URL"] = _sqlalchemy_url(url)
     source = context.data_sources.add_postgres(name="warehouse", connection_string="${CCHC_GX_ENGINES_URL}")
@@ -186,7 +175,7 @@ def validation_in_sql(url: str, quarter: Quarter) -> dict[str, Any]:
     the seconds of computing the columns it reads beyond the staged ones, and of validating them."""
     with connect(url) as conn:
         parameters = suite_parameters(conn, quarter)
-    _context()  # the import is not part of it
+    import_great_expectations()  # the import is not part of it
     try:
         rows, check_seconds = build_check_rows(url, quarter)
         started = time.perf_counter()
@@ -226,7 +215,7 @@ def main(argv: list[str] | None = None) -> int:
     url = with_database(warehouse_url(args.warehouse_url), args.database)
     with connect(url) as conn:
         parameters = suite_parameters(conn, args.quarter)
-    _context()  # import GX once, outside the timings
+    import_great_expectations()  # once, outside the timings
     figures = {}
     try:
         rows, check_seconds = build_check_rows(url, args.quarter)

@@ -9,7 +9,6 @@ turns (a file lock), and GX removes the pages of results that left the site.
 from __future__ import annotations
 
 import fcntl
-import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -103,8 +102,9 @@ def _exclusive(lock_file: Path) -> Iterator[None]:
 
 
 def _render(folder: Path, documents: list[tuple], run_id: str) -> list[Path]:
-    os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
-    import great_expectations as gx
+    from cchc.quality.expectations import import_great_expectations, load_suite
+
+    gx = import_great_expectations()
     from great_expectations.core import ExpectationSuite
     from great_expectations.core.expectation_validation_result import ExpectationSuiteValidationResultSchema
     from great_expectations.core.run_identifier import RunIdentifier
@@ -112,8 +112,6 @@ def _render(folder: Path, documents: list[tuple], run_id: str) -> list[Path]:
         ExpectationSuiteIdentifier,
         ValidationResultIdentifier,
     )
-
-    from cchc.quality.expectations import load_suite
 
     context = gx.get_context(mode="ephemeral")
     context.add_data_docs_site(

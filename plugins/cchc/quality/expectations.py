@@ -95,11 +95,30 @@ def import_great_expectations() -> Any:
     return gx
 
 
+def ephemeral_context() -> Any:
+    """A GX data context held in memory only, without progress bars: one per validation, so that
+    concurrent tasks never share a context's files."""
+    gx = import_great_expectations()
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+
+    context = gx.get_context(mode="ephemeral")
+    context.variables.progress_bars = ProgressBarsConfig(globally=False)
+    return context
+
+
+def exception_raised(item: Any) -> str | None:
+    """The message of the exception an expectation raised instead of judging the rows (its result's
+    counts are then empty and would read as a pass), or None when it ran."""
+    info = item.exception_info
+    if info and info.get("raised_exception"):
+        return str(info.get("exception_message"))
+    return None
+
+
 def validate_frame(frame: pd.DataFrame, suite_name: str, parameters: dict[str, Any]) -> ValidationOutcome:
     """Run the suite on `frame`; rows are identified by the suite's index column (e.g. `_row_id`)."""
-    gx = import_great_expectations()
+    import_great_expectations()
     from great_expectations.core import ExpectationSuite
-    from great_expectations.data_context.types.base import ProgressBarsConfig
 
     suite_data = load_suite(suite_name)
     index_column = suite_data["meta"]["index_column"]
@@ -109,8 +128,7 @@ def validate_frame(frame: pd.DataFrame, suite_name: str, parameters: dict[str, A
 
     # Only the columns the suite reads: GX hashes every column of the frame to name the batch.
     frame = frame.loc[:, [column for column in _suite_columns(suite_name) if column in frame.columns]]
-    context = gx.get_context(mode="ephemeral")
-    context.variables.progress_bars = ProgressBarsConfig(globally=False)
+    context = ephemeral_context()
     source = context.data_sources.add_pandas(name="frames")
     asset = source.add_dataframe_asset(name=suite_name)
     batch = asset.add_batch_definition_whole_dataframe("whole").get_batch(batch_parameters={"dataframe": frame})
@@ -124,11 +142,9 @@ def validate_frame(frame: pd.DataFrame, suite_name: str, parameters: dict[str, A
     by_reason = {item.expectation_config.meta["reason"]: item for item in result.results}
     for expectation in suite_data["expectations"]:
         item = by_reason[expectation["meta"]["reason"]]
-        if item.exception_info and item.exception_info.get("raised_exception"):
-            raise RuntimeError(
-                f"suite {suite_name}: {check_name(expectation)} could not run: "
-                f"{item.exception_info.get('exception_message')}"
-            )
+        raised = exception_raised(item)
+        if raised is not None:
+            raise RuntimeError(f"suite {suite_name}: {check_name(expectation)} could not run: {raised}")
         severity = expectation["meta"]["severity"]
         target = outcome.errors if severity == "error" else outcome.warnings
         failed_rows = [int(entry[index_column]) for entry in item.result.get("unexpected_index_list") or []]
