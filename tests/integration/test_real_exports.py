@@ -15,6 +15,9 @@ file tells the same six dossiers (make_fixtures.STORY) in its own form:
 Every expected figure below is a literal counted by hand from that table, never computed by the code
 under test. One database serves the module: the committed landing zone is copied and 2024Q2 refreshed
 once; the run fails (a rejected file, quarantined rows) and every test reads what it left.
+
+A Hà Nội commune's export whose unit codes a spreadsheet stored as numbers has its own database and
+figures, counted by hand beside it.
 """
 
 from __future__ import annotations
@@ -447,3 +450,83 @@ def test_fixtures_are_rebuilt_identically(tmp_path: Path) -> None:
     assert len(committed) == 13  # 12 files of 2024Q2 and the broken one of 2024Q1
     for name in committed:
         assert_same_fixture(tmp_path / name, LANDING / name)
+
+
+# --- codes a spreadsheet stripped of their leading zeros ------------------------------------------------------
+
+# Phường Phúc Xá (00001, Quận Ba Đình 001, Hà Nội) as "CSV UTF-8" saved from Excel: a BOM, CRLF, dates as a
+# Vietnamese-locale Excel shows them (dd/mm/yyyy), and the unit code column stored as a number, so 00001 is
+# written 1, or 1.0 where the sheet had been through a float column. One row carries Phường Trúc Bạch's code
+# (00004) written 4: a dossier of another commune in Phúc Xá's folder, which must not be read as Phúc Xá's.
+PHUC_XA = (
+    "STT,Mã hồ sơ,Mã đơn vị,Mã thủ tục,Lĩnh vực,Hình thức nộp,Ngày nhận,Ngày hẹn trả,Ngày kết thúc xử lý,"
+    "Trả kết quả qua BCCI,Số lần yêu cầu bổ sung",
+    "1,00001-240402-0001,1,1.000108,Chứng thực,Trực tuyến,02/04/2024 08:30,05/04/2024,04/04/2024,Không,0",
+    "2,00001-240403-0002,1.0,1.000101,Hộ tịch,Trực tiếp,03/04/2024 09:00,03/04/2024,03/04/2024,Không,0",
+    "3,00001-240510-0003,,1.000204,Xây dựng,Bưu chính,10/05/2024 14:00,17/05/2024,20/05/2024,Có,1",
+    "4,00004-240515-0004,4,1.000108,Chứng thực,Trực tiếp,15/05/2024 08:00,20/05/2024,17/05/2024,Không,0",
+    "5,00001-240520-0005,00001,1.000108,Chứng thực,Trực tiếp,20/05/2024 10:00,27/05/2024,,Không,0",
+)
+
+
+def test_codes_that_lost_their_leading_zeros_count_for_the_folders_commune_and_no_other(
+    server_url: str, template_db: str, tmp_path: Path
+) -> None:
+    from cchc.warehouse.connection import connect
+
+    path = "commune/00001/2024Q2/dossiers.csv"
+    landing = tmp_path / "landing"
+    (landing / path).parent.mkdir(parents=True)
+    (landing / path).write_bytes(("\ufeff" + "\r\n".join(PHUC_XA) + "\r\n").encode("utf-8"))
+    name, url = copy_template(server_url, template_db, "cchc_zeros")
+    try:
+        with pytest.raises(RefreshFailed) as failure:
+            refresh(url, landing, QUARTER, run_id="zeros")
+        # Line 5 (header on line 1) is the Trúc Bạch dossier: quarantined, the others staged.
+        assert "1 row(s) of 2024Q2 failed error-level expectations" in str(failure.value)
+        with connect(url) as db:
+            staged = db.execute(
+                "select line_number, unit_code from staging.stg_one_stop__dossiers where quarter = %s "
+                "order by line_number",
+                (QUARTER,),
+            ).fetchall()
+            assert staged == [(2, "00001"), (3, "00001"), (4, "00001"), (6, "00001")]
+            (quarantined,) = db.execute(
+                "select f.path, q.line_number, q.reasons, q.raw_values ->> 'unit_code' "
+                "from quarantine.rejected_row as q join raw.landing_file as f on f.file_id = q.file_id "
+                "where q.quarter = %s",
+                (QUARTER,),
+            ).fetchall()
+            assert quarantined[:2] == (path, 5) and quarantined[3] == "4"
+            assert (
+                "Mã đơn vị khác đơn vị của thư mục / unit code differs from the unit named by the landing folder"
+                in (quarantined[2])
+            )
+            load = db.execute(
+                "select rows_read, rows_loaded, rows_quarantined, rows_skipped from audit.file_load "
+                "where run_id = 'zeros' and path = %s",
+                (path,),
+            ).fetchone()
+            assert load == (5, 4, 1, 0)
+            # Counted by hand from the four staged rows: received D1, D2, D3, D5 (D1 online); resolved D1
+            # early (04/04 before 05/04), D2 on time (same day), D3 late (20/05 after 17/05); D5 pending and
+            # past its 27/05 due day. On time 100 x 2 / 3, online 100 x 1 / 4.
+            row = mart_row(db, QUARTER, "00001")
+            counted = ("received", "received_online", "resolved", "resolved_early", "resolved_on_time")
+            counted += ("resolved_late", "pending", "pending_overdue", "on_time_rate", "online_rate")
+            assert {key: row[key] for key in counted} == {
+                "received": 4,
+                "received_online": 1,
+                "resolved": 3,
+                "resolved_early": 1,
+                "resolved_on_time": 1,
+                "resolved_late": 1,
+                "pending": 1,
+                "pending_overdue": 1,
+                "on_time_rate": Decimal("66.67"),
+                "online_rate": Decimal("25.00"),
+            }
+            # Trúc Bạch sent nothing: its dossier in Phúc Xá's file is not counted for it either.
+            assert mart_row(db, QUARTER, "00004")["reporting_units"] == 0
+    finally:
+        drop_database(server_url, name)
