@@ -33,7 +33,7 @@ from benchmarks.bench import BENCH_DATABASE, QUARTER, PeakRss
 from cchc.config import LOCAL_TZ
 from cchc.quality.expectations import ephemeral_context, exception_raised, import_great_expectations, load_suite
 from cchc.quarters import Quarter
-from cchc.staging import chunk_rows, suite_parameters
+from cchc.staging import chunk_rows, file_chunks, suite_parameters
 from cchc.warehouse.connection import connect, warehouse_url, with_database
 
 SUITE = "staging.dossiers"
@@ -95,7 +95,8 @@ def _suite() -> Any:
 
 
 def on_pandas(url: str, parameters: dict[str, Any]) -> dict:
-    """Fetch the rows chunk by chunk (whole files) and validate each chunk in pandas."""
+    """Fetch the rows chunk by chunk (whole landing units, as staging plans them) and validate each
+    chunk in pandas."""
     context = ephemeral_context()
     asset = context.data_sources.add_pandas(name="frames").add_dataframe_asset(name="dossiers")
     definition = asset.add_batch_definition_whole_dataframe("whole")
@@ -103,17 +104,12 @@ def on_pandas(url: str, parameters: dict[str, Any]) -> dict:
     totals: dict[str, int] = {}
     rows = 0
     with connect(url) as conn:
-        files = conn.execute(f"select file_id, count(*) from {TABLE} group by 1 order by 1").fetchall()
-        chunks, current, size, limit = [], [], 0, chunk_rows()
-        for file_id, count in files:
-            current.append(file_id)
-            size += count
-            if size >= limit:
-                chunks.append(current)
-                current, size = [], 0
-        chunks += [current] if current else []
-        for file_ids in chunks:
-            cur = conn.execute(f"select {', '.join(columns)} from {TABLE} where file_id = any(%s)", (file_ids,))
+        files = conn.execute(
+            f"select file_id, landing_unit_code, count(*) from {TABLE} group by 1, 2 order by 2, 1"
+        ).fetchall()
+        chunks = file_chunks(files, chunk_rows())
+        for chunk in chunks:
+            cur = conn.execute(f"select {', '.join(columns)} from {TABLE} where file_id = any(%s)", (chunk.file_ids,))
             frame = pd.DataFrame(cur.fetchall(), columns=columns)
             for column in frame.columns:
                 if column.endswith(("_at", "_compared", "_compared_to_due", "_compared_to_resolved")):
